@@ -1,0 +1,97 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createYoga, maskError } from 'graphql-yoga';
+import type { Config } from './config.ts';
+import { connectDatabase } from './db/connect.ts';
+import type { Db } from './db/database.ts';
+import { migrateToLatest } from './db/migrate.ts';
+import type { VisitorSession } from './graphql/context.ts';
+import { schema } from './graphql/schema/index.ts';
+import { serveGraphqlWs } from './graphql/websocket.ts';
+import { ForbiddenReason, GRAPHQL_PATH, JoinCloseCode } from './protocol.ts';
+import { channels } from './realtime/channels.ts';
+import { createPubSub } from './realtime/pubsub.ts';
+import { VisitorSockets } from './realtime/visitor-sockets.ts';
+
+export interface App {
+  readonly db: Db;
+  /** Which database engine the app runs on. */
+  readonly engine: 'pglite' | 'postgres';
+  /** Listens on the configured port; resolves once accepting connections. */
+  start(): Promise<void>;
+  /** The origin the server listens on, e.g. `http://localhost:4000`. Only after `start()`. */
+  origin(): string;
+  /** Closes sockets, the HTTP server, pub/sub and the database, in that order. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Builds the server: database (migrated), pub/sub, GraphQL over HTTP and graphql-ws on one port.
+ * Nothing listens until `start()`.
+ */
+export async function buildApp(config: Config): Promise<App> {
+  const database = await connectDatabase(config);
+  let pubsub: Awaited<ReturnType<typeof createPubSub>> | undefined;
+  try {
+    await migrateToLatest(database.db);
+    pubsub = await createPubSub(config.redisUrl);
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+  const { db } = database;
+  const events = pubsub;
+
+  const yoga = createYoga<{ visitorSession?: VisitorSession }>({
+    schema,
+    graphqlEndpoint: GRAPHQL_PATH,
+    landingPage: false,
+    graphiql: { subscriptionsProtocol: 'WS' },
+    context: ({ visitorSession }) => ({
+      db,
+      pubsub: events,
+      visitorSession: visitorSession ?? null,
+    }),
+    maskedErrors: {
+      maskError(error, message, isDev) {
+        const masked = maskError(error, message, isDev);
+        if (masked !== error) console.error('Unexpected error in a GraphQL operation:', error);
+        return masked;
+      },
+    },
+    logging: 'warn',
+  });
+
+  const server: Server = createServer(yoga);
+  const visitorSockets = new VisitorSockets();
+  const websocket = serveGraphqlWs({ server, yoga, db, visitorSockets });
+  const stopListening = events.listen(channels.endedVisitors, ({ visitorId }) =>
+    visitorSockets.closeAll(visitorId, JoinCloseCode.Forbidden, ForbiddenReason.VisitorEnded),
+  );
+
+  return {
+    db,
+    engine: database.engine,
+    start: () =>
+      new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(config.port, config.host, () => {
+          server.off('error', reject);
+          resolve();
+        });
+      }),
+    origin() {
+      const address = server.address() as AddressInfo | null;
+      if (address === null) throw new Error('The server is not listening; call start() first.');
+      return `http://localhost:${address.port}`;
+    },
+    async stop() {
+      stopListening();
+      await websocket.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await events.close();
+      await database.close();
+    },
+  };
+}

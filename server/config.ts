@@ -1,0 +1,78 @@
+import path from 'node:path';
+
+/** Everything the server reads from its environment, read once and frozen. */
+export interface Config {
+  /** TCP port for HTTP and WebSocket traffic. `0` picks a free port (tests). Default 4000. */
+  readonly port: number;
+  /** Interface to listen on. Default `0.0.0.0`. */
+  readonly host: string;
+  /** Real Postgres when set; otherwise the embedded PGlite in `dataDir`. */
+  readonly databaseUrl: string | null;
+  /**
+   * PGlite data directory, used only without `databaseUrl`. Default `./.sonny`.
+   * `memory://` keeps the database in memory (tests, throwaway demos).
+   */
+  readonly dataDir: string;
+  /** Redis for pub/sub fan-out across server instances; in-process when unset. */
+  readonly redisUrl: string | null;
+  /** Origin printed in URLs for humans, e.g. `http://localhost:4000`. Derived from the port when unset. */
+  readonly publicUrl: string | null;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+type Environment = Record<string, string | undefined>;
+
+/** Reads the configuration; throws a {@link ConfigError} naming the variable that is wrong. */
+export function loadConfig(env: Environment = process.env): Config {
+  return Object.freeze({
+    port: readPort(env),
+    host: nonEmpty(env.HOST) ?? '0.0.0.0',
+    databaseUrl: readUrl(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
+    dataDir: readDataDir(env),
+    redisUrl: readUrl(env, 'REDIS_URL', ['redis:', 'rediss:']),
+    publicUrl: readUrl(env, 'PUBLIC_URL', ['http:', 'https:'])?.replace(/\/+$/, '') ?? null,
+  });
+}
+
+function nonEmpty(value: string | undefined): string | null {
+  const trimmed = value?.trim();
+  return trimmed ? trimmed : null;
+}
+
+/** The PGlite data directory that keeps everything in memory. */
+export const IN_MEMORY_DATA_DIR = 'memory://';
+
+function readDataDir(env: Environment): string {
+  const raw = nonEmpty(env.SONNY_DATA_DIR) ?? '.sonny';
+  return raw === IN_MEMORY_DATA_DIR ? raw : path.resolve(raw);
+}
+
+function readPort(env: Environment): number {
+  const raw = nonEmpty(env.PORT);
+  if (raw === null) return 4000;
+  const port = Number(raw);
+  if (!/^\d+$/.test(raw) || port > 65535) {
+    throw new ConfigError(`PORT must be a whole number from 0 to 65535, got "${raw}"`);
+  }
+  return port;
+}
+
+function readUrl(env: Environment, name: string, protocols: string[]): string | null {
+  const raw = nonEmpty(env[name]);
+  if (raw === null) return null;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`${name} is not a URL: "${raw}"`);
+  }
+  if (!protocols.includes(url.protocol)) {
+    throw new ConfigError(
+      `${name} must start with ${protocols.join(' or ')}//, got "${url.protocol}"`,
+    );
+  }
+  return raw;
+}

@@ -1,0 +1,31 @@
+import { badUserInput } from '../graphql/errors.ts';
+
+export const MAX_MESSAGE_LENGTH = 10_000;
+export const MAX_CLIENT_MESSAGE_ID_LENGTH = 100;
+
+// Tab, line feed and carriage return are part of ordinary text; other C0/C1 controls are not,
+// and NUL cannot be stored in a Postgres text column at all.
+const FORBIDDEN_IN_BODY = /(?![\t\n\r])\p{Cc}/u;
+
+/** Validates a message body: non-blank, at most {@link MAX_MESSAGE_LENGTH} characters. */
+export function parseMessageBody(body: string, field: string): string {
+  if (body.trim().length === 0) throw badUserInput(field, 'Message is empty.');
+  if ([...body].length > MAX_MESSAGE_LENGTH) {
+    throw badUserInput(field, `Message is longer than ${MAX_MESSAGE_LENGTH} characters.`);
+  }
+  if (FORBIDDEN_IN_BODY.test(body)) {
+    throw badUserInput(field, 'Message contains control characters.');
+  }
+  return body;
+}
+
+/** Validates the idempotency key a client attaches to a message it sends. */
+export function parseClientMessageId(id: string, field: string): string {
+  if (id.length === 0 || id.length > MAX_CLIENT_MESSAGE_ID_LENGTH || /[\p{Cc}\s]/u.test(id)) {
+    throw badUserInput(
+      field,
+      `clientMessageId must be 1 to ${MAX_CLIENT_MESSAGE_ID_LENGTH} characters without spaces or control characters.`,
+    );
+  }
+  return id;
+}

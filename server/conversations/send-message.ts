@@ -1,0 +1,71 @@
+import { sql } from 'kysely';
+import type { Db, Transaction, VisitorRow } from '../db/database.ts';
+import { requireActiveVisitor, type VisitorRef } from '../identity/visitors.ts';
+import { type MessageModel, toMessage } from './messages.ts';
+
+export interface SendResult {
+  readonly message: MessageModel;
+  /** False when the clientMessageId was already used and the stored message is returned. */
+  readonly created: boolean;
+}
+
+/**
+ * Stores a visitor's message in its open conversation, opening one (with the visitor's
+ * contact, if identified) when there is none. A repeated `clientMessageId` returns the
+ * stored message and writes nothing, so a client may resend freely after a lost answer.
+ */
+export async function sendVisitorMessage(
+  db: Db,
+  visitor: VisitorRef,
+  input: { body: string; clientMessageId: string },
+): Promise<SendResult> {
+  return db.transaction().execute(async (trx) => {
+    const current = await requireActiveVisitor(trx, visitor, { forUpdate: true });
+    const existing = await trx
+      .selectFrom('messages')
+      .selectAll()
+      .where('author_visitor_id', '=', visitor.id)
+      .where('client_message_id', '=', input.clientMessageId)
+      .executeTakeFirst();
+    if (existing !== undefined) return { message: toMessage(existing), created: false };
+
+    const conversationId = await openConversationOf(trx, current);
+    const row = await trx
+      .insertInto('messages')
+      .values({
+        conversation_id: conversationId,
+        author: 'visitor',
+        author_visitor_id: visitor.id,
+        client_message_id: input.clientMessageId,
+        body: input.body,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await trx
+      .updateTable('conversations')
+      .set({ last_activity_at: sql`now()` })
+      .where('id', '=', conversationId)
+      .execute();
+    return { message: toMessage(row), created: true };
+  });
+}
+
+async function openConversationOf(trx: Transaction, visitor: VisitorRow): Promise<string> {
+  const open = await trx
+    .selectFrom('conversations')
+    .select('id')
+    .where('visitor_id', '=', visitor.id)
+    .where('status', '=', 'open')
+    .executeTakeFirst();
+  if (open !== undefined) return open.id;
+  const created = await trx
+    .insertInto('conversations')
+    .values({
+      workspace_id: visitor.workspace_id,
+      visitor_id: visitor.id,
+      contact_id: visitor.contact_id,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return created.id;
+}

@@ -1,0 +1,104 @@
+import type {
+  ColumnType,
+  Generated,
+  Insertable,
+  Kysely,
+  Transaction as KyselyTransaction,
+  Selectable,
+} from 'kysely';
+
+/** A timestamp the database fills in; readable as a Date, writable as a Date or `now()`. */
+type CreatedAt = ColumnType<Date, Date | string | undefined, Date | string>;
+type NullableTimestamp = ColumnType<
+  Date | null,
+  Date | string | null | undefined,
+  Date | string | null
+>;
+
+export interface WorkspacesTable {
+  id: Generated<string>;
+  name: string;
+  site_id: string;
+  created_at: CreatedAt;
+}
+
+export interface ApiKeysTable {
+  id: Generated<string>;
+  workspace_id: string;
+  display_prefix: string;
+  secret_hash: string;
+  created_at: CreatedAt;
+  last_used_at: NullableTimestamp;
+  revoked_at: NullableTimestamp;
+}
+
+export interface ContactsTable {
+  id: Generated<string>;
+  workspace_id: string;
+  email: string;
+  email_normalized: string;
+  name: string | null;
+  created_at: CreatedAt;
+  updated_at: CreatedAt;
+  last_seen_at: CreatedAt;
+}
+
+export interface VisitorsTable {
+  id: Generated<string>;
+  workspace_id: string;
+  credential_hash: string;
+  contact_id: string | null;
+  identified_at: NullableTimestamp;
+  created_at: CreatedAt;
+  last_seen_at: CreatedAt;
+  ended_at: NullableTimestamp;
+}
+
+export type ConversationStatus = 'open' | 'closed';
+
+export interface ConversationsTable {
+  id: Generated<string>;
+  workspace_id: string;
+  visitor_id: string;
+  contact_id: string | null;
+  status: ColumnType<ConversationStatus, ConversationStatus | undefined, ConversationStatus>;
+  created_at: CreatedAt;
+  last_activity_at: CreatedAt;
+}
+
+export type MessageAuthor = 'visitor' | 'agent';
+
+export interface MessagesTable {
+  id: Generated<string>;
+  /** bigint, read as a decimal string by both drivers. */
+  seq: ColumnType<string, never, never>;
+  conversation_id: string;
+  author: MessageAuthor;
+  author_visitor_id: string | null;
+  client_message_id: string | null;
+  body: string;
+  created_at: CreatedAt;
+}
+
+/** The single source of table types. */
+export interface Database {
+  workspaces: WorkspacesTable;
+  api_keys: ApiKeysTable;
+  contacts: ContactsTable;
+  visitors: VisitorsTable;
+  conversations: ConversationsTable;
+  messages: MessagesTable;
+}
+
+export type Db = Kysely<Database>;
+/** A connection or an open transaction: repositories accept either. */
+export type Executor = Kysely<Database> | KyselyTransaction<Database>;
+export type Transaction = KyselyTransaction<Database>;
+
+export type WorkspaceRow = Selectable<WorkspacesTable>;
+export type ApiKeyRow = Selectable<ApiKeysTable>;
+export type ContactRow = Selectable<ContactsTable>;
+export type VisitorRow = Selectable<VisitorsTable>;
+export type ConversationRow = Selectable<ConversationsTable>;
+export type MessageRow = Selectable<MessagesTable>;
+export type NewMessage = Insertable<MessagesTable>;

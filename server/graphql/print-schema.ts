@@ -1,0 +1,16 @@
+import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { printSchema } from 'graphql';
+import { schema } from './schema/index.ts';
+
+/** Where the printed schema is committed, so reviewers and clients see every change to it. */
+export const schemaFile = fileURLToPath(new URL('../../schema.graphql', import.meta.url));
+
+export function printedSchema(): string {
+  return `${printSchema(schema)}\n`;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  writeFileSync(schemaFile, printedSchema());
+  console.log(`Wrote ${schemaFile}`);
+}

@@ -1,0 +1,13 @@
+import { builder } from '../builder.ts';
+import './scalars.ts';
+import './contact.ts';
+import './message.ts';
+import './conversation.ts';
+import './visitor.ts';
+import './visitor-event.ts';
+
+builder.queryType({});
+builder.mutationType({});
+builder.subscriptionType({});
+
+export const schema = builder.toSchema({ sortSchema: true });

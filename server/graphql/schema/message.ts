@@ -1,0 +1,52 @@
+import { parseClientMessageId, parseMessageBody } from '../../conversations/message-input.ts';
+import type { MessageModel } from '../../conversations/messages.ts';
+import { sendVisitorMessage } from '../../conversations/send-message.ts';
+import { channels } from '../../realtime/channels.ts';
+import { builder } from '../builder.ts';
+
+export const MessageAuthor = builder.enumType('MessageAuthor', {
+  description: 'Which side of the conversation wrote a message.',
+  values: {
+    VISITOR: { value: 'visitor' },
+    AGENT: { value: 'agent' },
+  } as const,
+});
+
+export const Message = builder.objectRef<MessageModel>('Message').implement({
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    conversationId: t.exposeID('conversationId'),
+    author: t.field({ type: MessageAuthor, resolve: (message) => message.author }),
+    body: t.exposeString('body', { description: 'Plain text. Render it as text, never as HTML.' }),
+    createdAt: t.field({ type: 'DateTime', resolve: (message) => message.createdAt }),
+  }),
+});
+
+const SendMessageInput = builder.inputType('SendMessageInput', {
+  fields: (t) => ({
+    body: t.string({ required: true, description: 'Plain text, 1 to 10,000 characters.' }),
+    clientMessageId: t.id({
+      required: true,
+      description:
+        'Chosen by the client, unique per message: resending it returns the same message.',
+    }),
+  }),
+});
+
+builder.mutationField('sendMessage', (t) =>
+  t.withAuth({ visitor: true }).field({
+    type: Message,
+    description:
+      'Sends a message from this visitor into its open conversation, opening one if there is none.',
+    args: { input: t.arg({ type: SendMessageInput, required: true }) },
+    resolve: async (_root, { input }, context) => {
+      const visitor = context.visitorSession.visitor;
+      const { message, created } = await sendVisitorMessage(context.db, visitor, {
+        body: parseMessageBody(input.body, 'input.body'),
+        clientMessageId: parseClientMessageId(input.clientMessageId, 'input.clientMessageId'),
+      });
+      if (created) context.pubsub.publish(channels.visitorMessages(visitor.id), message);
+      return message;
+    },
+  }),
+);

@@ -1,0 +1,100 @@
+import { listVisitorConversations } from '../../conversations/conversations.ts';
+import type { ContactRow } from '../../db/database.ts';
+import { type IdentifyResult, identifyVisitor } from '../../identity/identify.ts';
+import { parseEmail, parseName } from '../../identity/identity-input.ts';
+import { endVisitor, loadVisitor, toVisitor, type VisitorModel } from '../../identity/visitors.ts';
+import { channels } from '../../realtime/channels.ts';
+import { builder } from '../builder.ts';
+import { Contact } from './contact.ts';
+import { Conversation } from './conversation.ts';
+
+export const Visitor = builder.objectRef<VisitorModel>('Visitor').implement({
+  description: 'A browser that joined with a visitorId. The visitorId itself is never shown.',
+  fields: (t) => ({
+    id: t.exposeID('id', { description: 'A server id, distinct from the visitorId credential.' }),
+    email: t.exposeString('email', { nullable: true }),
+    name: t.exposeString('name', { nullable: true }),
+    identified: t.boolean({
+      description: 'Whether the visitor is bound to a contact; the email prompt is then skipped.',
+      resolve: (visitor) => visitor.contactId !== null,
+    }),
+    conversations: t.field({
+      type: [Conversation],
+      description: "The visitor's conversations, newest first.",
+      resolve: (visitor, _args, context) => listVisitorConversations(context.db, visitor.id),
+    }),
+  }),
+});
+
+builder.queryField('visitor', (t) =>
+  t.withAuth({ visitor: true }).field({
+    type: Visitor,
+    description: 'The joined visitor of this socket.',
+    resolve: (_root, _args, context) => loadVisitor(context.db, context.visitorSession.visitor),
+  }),
+);
+
+const IdentifyVisitorInput = builder.inputType('IdentifyVisitorInput', {
+  fields: (t) => ({
+    email: t.string({ required: true }),
+    name: t.string({ description: 'Blank or absent keeps the name the contact has.' }),
+  }),
+});
+
+const IdentifyVisitorPayload = builder
+  .objectRef<IdentifyResult>('IdentifyVisitorPayload')
+  .implement({
+    fields: (t) => ({
+      contact: t.field({ type: Contact, resolve: (result): ContactRow => result.contact }),
+      visitor: t.field({
+        type: Visitor,
+        resolve: (result) => toVisitor(result.visitor, result.contact),
+      }),
+      linkedConversationCount: t.int({
+        description: 'How many of this visitor’s conversations this call linked to the contact.',
+        resolve: (result) => result.linkedConversationCount,
+      }),
+    }),
+  });
+
+builder.mutationField('identifyVisitor', (t) =>
+  t.withAuth({ visitor: true }).field({
+    type: IdentifyVisitorPayload,
+    description:
+      'Binds this visitor to the contact with this email (created if new) and links its conversations that have no contact yet.',
+    args: { input: t.arg({ type: IdentifyVisitorInput, required: true }) },
+    resolve: (_root, { input }, context) => {
+      const identity = {
+        email: parseEmail(input.email, 'input.email'),
+        name: parseName(input.name, 'input.name'),
+      };
+      return identifyVisitor(context.db, context.visitorSession.visitor, identity);
+    },
+  }),
+);
+
+const ResetVisitorPayload = builder
+  .objectRef<{ endedVisitorId: string }>('ResetVisitorPayload')
+  .implement({
+    fields: (t) => ({
+      endedVisitorId: t.exposeID('endedVisitorId', {
+        description: 'The server id of the visitor that was ended.',
+      }),
+    }),
+  });
+
+builder.mutationField('resetVisitor', (t) =>
+  t.withAuth({ visitor: true }).field({
+    type: ResetVisitorPayload,
+    description:
+      'Ends this visitor: its visitorId can no longer join, and after this answer every socket of it is closed. Its conversations stay for the agents. Join again with a fresh visitorId.',
+    resolve: async (_root, _args, context) => {
+      const session = context.visitorSession;
+      await endVisitor(context.db, session.visitor);
+      session.afterResponse(() =>
+        context.pubsub.publish(channels.endedVisitors, { visitorId: session.visitor.id }),
+      );
+      return { endedVisitorId: session.visitor.id };
+    },
+  }),
+);

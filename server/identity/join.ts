@@ -1,0 +1,72 @@
+import { findWorkspaceBySiteId } from '../access/workspaces.ts';
+import type { Db } from '../db/database.ts';
+import { badUserInput, SonnyError } from '../graphql/errors.ts';
+import { ForbiddenReason, isUuid, JoinCloseCode } from '../protocol.ts';
+import { type Identity, identifyVisitorIn } from './identify.ts';
+import { parseEmail, parseName } from './identity-input.ts';
+import { upsertVisitor, type VisitorRef } from './visitors.ts';
+
+export type JoinOutcome =
+  | { readonly accepted: true; readonly visitor: VisitorRef }
+  | { readonly accepted: false; readonly closeCode: number; readonly reason: string };
+
+/**
+ * Admits a widget's socket: validates the join payload, creates or resumes the visitor and,
+ * when the join carries an identity, identifies it, all in one transaction. A refused join
+ * writes nothing.
+ */
+export async function joinVisitor(db: Db, payload: unknown): Promise<JoinOutcome> {
+  const request = readJoin(payload);
+  if (request === null) return forbidden(ForbiddenReason.MalformedJoin);
+  if (!isUuid(request.visitorId)) return forbidden(ForbiddenReason.MalformedVisitorId);
+  const workspace = await findWorkspaceBySiteId(db, request.siteId);
+  if (workspace === undefined) return forbidden(ForbiddenReason.UnknownSite);
+
+  try {
+    const identity = readIdentity(request);
+    return await db.transaction().execute(async (trx) => {
+      const visitor = await upsertVisitor(trx, workspace.id, request.visitorId);
+      if (visitor.ended_at !== null) throw new VisitorEnded();
+      const ref = { id: visitor.id, workspaceId: workspace.id };
+      if (identity !== null) await identifyVisitorIn(trx, ref, identity);
+      return { accepted: true, visitor: ref } as const;
+    });
+  } catch (error) {
+    if (error instanceof VisitorEnded) return forbidden(ForbiddenReason.VisitorEnded);
+    if (error instanceof SonnyError) {
+      return { accepted: false, closeCode: JoinCloseCode.IdentityRejected, reason: error.code };
+    }
+    throw error;
+  }
+}
+
+interface JoinRequest {
+  readonly siteId: string;
+  readonly visitorId: string;
+  readonly email: unknown;
+  readonly name: unknown;
+}
+
+function readJoin(payload: unknown): JoinRequest | null {
+  if (typeof payload !== 'object' || payload === null) return null;
+  const { siteId, visitorId, email, name } = payload as Record<string, unknown>;
+  if (typeof siteId !== 'string' || typeof visitorId !== 'string') return null;
+  return { siteId, visitorId, email, name };
+}
+
+/** The identity a join carries, if any; throws BAD_USER_INPUT like `identifyVisitor` would. */
+function readIdentity({ email, name }: JoinRequest): Identity | null {
+  if (email === undefined || email === null) return null;
+  if (typeof email !== 'string') throw badUserInput('email', 'email must be a string.');
+  if (name !== undefined && name !== null && typeof name !== 'string') {
+    throw badUserInput('name', 'name must be a string.');
+  }
+  return { email: parseEmail(email, 'email'), name: parseName(name, 'name') };
+}
+
+function forbidden(reason: string): Extract<JoinOutcome, { accepted: false }> {
+  return { accepted: false, closeCode: JoinCloseCode.Forbidden, reason };
+}
+
+/** Rolls the join's transaction back when the visitorId was reset. */
+class VisitorEnded extends Error {}

@@ -1,0 +1,48 @@
+/**
+ * The widget's protocol, written down once. The widget speaks GraphQL over graphql-ws
+ * (`graphql-transport-ws` subprotocol) on the same port and path as HTTP: `/graphql`.
+ */
+
+/** The path of every GraphQL request, HTTP and WebSocket alike. */
+export const GRAPHQL_PATH = '/graphql';
+
+/**
+ * The join: the graphql-ws `connection_init` payload a widget sends when its socket opens.
+ * `visitorId` is a random UUID the widget generated and keeps; it is the visitor's credential.
+ * `email` and `name` carry an identity the page stored with `identify` before the socket
+ * connected; the server identifies the visitor before acknowledging the connection.
+ */
+export interface JoinPayload {
+  readonly siteId: string;
+  readonly visitorId: string;
+  readonly email?: string;
+  readonly name?: string;
+}
+
+/** Close codes the server uses beyond graphql-ws's own. */
+export const JoinCloseCode = {
+  /**
+   * The join cannot be accepted: unknown siteId, malformed visitorId, or a visitorId that
+   * was reset. The reason says which. Do not retry with the same payload.
+   */
+  Forbidden: 4403,
+  /**
+   * The identity in the join was refused; the close reason is the error code
+   * (`BAD_USER_INPUT`, `IDENTITY_CONFLICT`). Nothing was written.
+   */
+  IdentityRejected: 4400,
+} as const;
+
+/** Close reasons for {@link JoinCloseCode.Forbidden}. */
+export const ForbiddenReason = {
+  UnknownSite: 'Unknown siteId',
+  MalformedVisitorId: 'visitorId must be a UUID',
+  MalformedJoin: 'The join payload must be an object with siteId and visitorId strings',
+  VisitorEnded: 'This visitorId was reset; start over with a new one',
+} as const;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function isUuid(value: string): boolean {
+  return UUID.test(value);
+}

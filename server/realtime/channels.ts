@@ -1,0 +1,10 @@
+import type { MessageModel } from '../conversations/messages.ts';
+import { channel } from './pubsub.ts';
+
+/** Every pub/sub channel, named in one place. */
+export const channels = {
+  /** Messages added to any conversation of one visitor, by its server id. */
+  visitorMessages: (visitorId: string) => channel<MessageModel>(`visitor:${visitorId}:messages`),
+  /** Visitors that were reset: each instance closes its sockets of that visitor. */
+  endedVisitors: channel<{ visitorId: string }>('visitors:ended'),
+};

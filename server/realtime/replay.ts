@@ -1,0 +1,37 @@
+import { Repeater } from '@repeaterjs/repeater';
+
+/**
+ * Replays what a client missed, then continues live, losing and repeating nothing.
+ *
+ * Listening starts before the backlog is read, so an event committed while the backlog query
+ * runs arrives in the backlog, live, or both; `key` drops the second copy. Publishers may
+ * deliver out of order, so live events are never dropped by position, only by key.
+ */
+export function replayThenLive<Event>(options: {
+  listen: (onEvent: (event: Event) => void) => () => void;
+  loadBacklog: () => Promise<Event[]>;
+  key: (event: Event) => string;
+}): AsyncIterable<Event> {
+  return new Repeater<Event>(async (push, stop) => {
+    let early: Event[] | null = [];
+    const replayed = new Set<string>();
+    const unlisten = options.listen((event) => {
+      if (early) early.push(event);
+      else if (!replayed.has(options.key(event))) void push(event);
+    });
+    try {
+      for (const event of [...(await options.loadBacklog()), ...early]) {
+        const key = options.key(event);
+        if (replayed.has(key)) continue;
+        replayed.add(key);
+        void push(event);
+      }
+      early = null;
+    } catch (error) {
+      unlisten();
+      throw error;
+    }
+    await stop;
+    unlisten();
+  });
+}
