@@ -1,0 +1,220 @@
+import { randomUUID } from 'node:crypto';
+import type { FormattedExecutionResult } from 'graphql';
+import { type Client, createClient } from 'graphql-ws';
+import WebSocket from 'ws';
+import { createWorkspace } from '../access/workspaces.ts';
+import { type App, buildApp } from '../app.ts';
+import { type Config, IN_MEMORY_DATA_DIR } from '../config.ts';
+import { GRAPHQL_PATH, type JoinPayload } from '../protocol.ts';
+
+/**
+ * The configuration tests run on: real Postgres when DATABASE_URL is set (CI), otherwise an
+ * in-memory PGlite per test file; Redis pub/sub when REDIS_URL is set.
+ */
+export function testConfig(overrides: Partial<Config> = {}): Config {
+  return {
+    port: 0,
+    host: '127.0.0.1',
+    databaseUrl: process.env.DATABASE_URL || null,
+    dataDir: IN_MEMORY_DATA_DIR,
+    redisUrl: process.env.REDIS_URL || null,
+    publicUrl: null,
+    ...overrides,
+  };
+}
+
+export interface TestServer {
+  readonly app: App;
+  readonly origin: string;
+  readonly graphqlUrl: string;
+  readonly wsUrl: string;
+  /** A fresh workspace, so tests sharing this server never see each other's data. */
+  createWorkspace(name?: string): Promise<{ id: string; siteId: string; apiKey: string }>;
+  /** Opens a widget socket with this join payload. */
+  join(payload: Partial<JoinPayload> & Record<string, unknown>): Promise<WidgetSocket>;
+  /** POSTs a GraphQL operation over HTTP. */
+  http(query: string, variables?: Record<string, unknown>): Promise<Result>;
+  stop(): Promise<void>;
+}
+
+export async function startTestServer(overrides: Partial<Config> = {}): Promise<TestServer> {
+  const app = await buildApp(testConfig(overrides));
+  await app.start();
+  const origin = app.origin();
+  const graphqlUrl = `${origin}${GRAPHQL_PATH}`;
+  const wsUrl = graphqlUrl.replace(/^http/, 'ws');
+  const sockets = new Set<WidgetSocket>();
+  return {
+    app,
+    origin,
+    graphqlUrl,
+    wsUrl,
+    async createWorkspace(name = 'Test workspace') {
+      const { workspace, apiKey } = await createWorkspace(app.db, name);
+      return { id: workspace.id, siteId: workspace.site_id, apiKey };
+    },
+    async join(payload) {
+      const socket = openWidgetSocket(wsUrl, payload);
+      sockets.add(socket);
+      return socket;
+    },
+    async http(query, variables) {
+      const response = await fetch(graphqlUrl, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          accept: 'application/graphql-response+json',
+        },
+        body: JSON.stringify({ query, variables }),
+      });
+      return (await response.json()) as Result;
+    },
+    async stop() {
+      await Promise.all([...sockets].map((socket) => socket.dispose()));
+      await app.stop();
+    },
+  };
+}
+
+/** A GraphQL result as a test reads it: data navigated freely, errors as the client sees them. */
+// biome-ignore lint/suspicious/noExplicitAny: tests walk result data by path and assert on it.
+export type Result = FormattedExecutionResult<Record<string, any>, unknown>;
+
+export interface CloseInfo {
+  readonly code: number;
+  readonly reason: string;
+}
+
+/** A widget's graphql-ws connection, as the widget opens it: join payload in connection_init. */
+export interface WidgetSocket {
+  readonly client: Client;
+  /** Resolves when the server acknowledged the join; rejects with the close if it refused. */
+  readonly joined: Promise<void>;
+  /** Resolves with the close code and reason when the socket closes. */
+  readonly closed: Promise<CloseInfo>;
+  /** Runs a query or mutation and returns its single result. */
+  execute(query: string, variables?: Record<string, unknown>): Promise<Result>;
+  /** Starts a subscription; `next()` returns its events in order. */
+  subscribe(query: string, variables?: Record<string, unknown>): Subscription;
+  dispose(): Promise<void>;
+}
+
+export interface Subscription {
+  next(timeoutMs?: number): Promise<Result>;
+  /** Resolves once nothing arrives for `ms`: proves an event did not come. */
+  expectSilence(ms: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function openWidgetSocket(
+  url: string,
+  connectionParams: Record<string, unknown>,
+): WidgetSocket {
+  let resolveClosed!: (info: CloseInfo) => void;
+  const closed = new Promise<CloseInfo>((resolve) => {
+    resolveClosed = resolve;
+  });
+  let resolveJoined!: () => void;
+  let rejectJoined!: (info: CloseInfo) => void;
+  const joined = new Promise<void>((resolve, reject) => {
+    resolveJoined = resolve;
+    rejectJoined = reject;
+  });
+  joined.catch(() => {});
+  const client = createClient({
+    url,
+    webSocketImpl: WebSocket,
+    connectionParams,
+    retryAttempts: 0,
+    lazy: false,
+    onNonLazyError: () => {},
+    on: {
+      connected: () => resolveJoined(),
+      closed: (event) => {
+        const { code, reason } = event as { code: number; reason: string };
+        const info = { code, reason: String(reason) };
+        rejectJoined(info);
+        resolveClosed(info);
+      },
+    },
+  });
+  return {
+    client,
+    joined,
+    closed,
+    execute(query: string, variables?: Record<string, unknown>) {
+      return new Promise<Result>((resolve, reject) => {
+        let result: Result | undefined;
+        client.subscribe(
+          { query, variables },
+          {
+            next: (value) => {
+              result = value;
+            },
+            error: reject,
+            complete: () =>
+              result ? resolve(result) : reject(new Error('Operation completed without a result')),
+          },
+        );
+      });
+    },
+    subscribe(query: string, variables?: Record<string, unknown>) {
+      const queue: Result[] = [];
+      const waiting: Array<(value: Result) => void> = [];
+      let failure: unknown = null;
+      const unsubscribe = client.subscribe(
+        { query, variables },
+        {
+          next: (value) => {
+            const waiter = waiting.shift();
+            if (waiter) waiter(value);
+            else queue.push(value);
+          },
+          error: (error) => {
+            failure = error;
+          },
+          complete: () => {},
+        },
+      );
+      return {
+        next(timeoutMs = 5000) {
+          const queued = queue.shift();
+          if (queued) return Promise.resolve(queued);
+          if (failure) return Promise.reject(failure);
+          return new Promise((resolve, reject) => {
+            const timer = setTimeout(
+              () => reject(new Error(`No subscription event within ${timeoutMs} ms`)),
+              timeoutMs,
+            );
+            waiting.push((value) => {
+              clearTimeout(timer);
+              resolve(value);
+            });
+          });
+        },
+        async expectSilence(ms) {
+          await new Promise((resolve) => setTimeout(resolve, ms));
+          if (queue.length > 0) {
+            throw new Error(`Expected no event, got ${JSON.stringify(queue[0])}`);
+          }
+        },
+        async close() {
+          unsubscribe();
+        },
+      };
+    },
+    async dispose() {
+      await client.dispose();
+    },
+  };
+}
+
+/** A fresh visitorId, as the widget makes one. */
+export function newVisitorId(): string {
+  return randomUUID();
+}
+
+/** A unique email address for one test. */
+export function uniqueEmail(local = 'jane'): string {
+  return `${local}.${randomUUID().slice(0, 8)}@example.com`;
+}
