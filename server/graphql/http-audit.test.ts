@@ -1,0 +1,22 @@
+import { serverAudits } from 'graphql-http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from '../test/harness.ts';
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(async () => {
+  await server?.stop();
+});
+
+// The GraphQL-over-HTTP audit suite: every MUST audit has to pass on /graphql.
+describe('GraphQL over HTTP conformance (graphql-http audits)', () => {
+  const audits = serverAudits({ url: () => server.graphqlUrl, fetchFn: fetch });
+  for (const audit of audits.filter((candidate) => candidate.name.startsWith('MUST'))) {
+    it(audit.name, async () => {
+      const result = await audit.fn();
+      expect(result.status === 'ok' ? 'ok' : `${result.status}: ${result.reason}`).toBe('ok');
+    });
+  }
+});
