@@ -6,6 +6,7 @@ import { connectDatabase } from './db/connect.ts';
 import type { Db } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import type { VisitorSession } from './graphql/context.ts';
+import { useQueryLimits } from './graphql/limits.ts';
 import { schema } from './graphql/schema/index.ts';
 import { serveGraphqlWs } from './graphql/websocket.ts';
 import { ForbiddenReason, GRAPHQL_PATH, JoinCloseCode } from './protocol.ts';
@@ -60,6 +61,7 @@ export async function buildApp(config: Config): Promise<App> {
       },
     },
     logging: 'warn',
+    plugins: [useQueryLimits()],
   });
 
   const server: Server = createServer(yoga);

@@ -8,6 +8,8 @@ export const ErrorCode = {
   UNAUTHENTICATED: 'UNAUTHENTICATED',
   /** The visitor is already bound to a different contact; reset first. */
   IDENTITY_CONFLICT: 'IDENTITY_CONFLICT',
+  /** The operation exceeds a documented limit (nesting depth); nothing was executed. */
+  QUERY_TOO_COMPLEX: 'QUERY_TOO_COMPLEX',
   /** The object does not exist, or the caller may not see it: the two are indistinguishable. */
   NOT_FOUND: 'NOT_FOUND',
 } as const;

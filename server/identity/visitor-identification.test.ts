@@ -224,6 +224,46 @@ describe('identify', () => {
   });
 });
 
+describe('bad identify input', () => {
+  const long = `${'a'.repeat(64)}@${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(62)}.com`;
+  it.each([
+    ['an empty email', { email: '' }, 'input.email'],
+    ['an email without @', { email: 'jane.example.com' }, 'input.email'],
+    ['an email with a space', { email: 'jane doe@example.com' }, 'input.email'],
+    ['an email over 254 characters', { email: long }, 'input.email'],
+    [
+      'a name over 200 characters',
+      { email: 'ok@example.com', name: 'n'.repeat(201) },
+      'input.name',
+    ],
+    [
+      'a name with a control character',
+      { email: 'ok@example.com', name: 'Jane\u0007' },
+      'input.name',
+    ],
+  ])(
+    'refuses %s with BAD_USER_INPUT on its field and writes nothing',
+    async (_case, input, field) => {
+      const site = await server.createWorkspace();
+      const socket = await server.join({ siteId: site.siteId, visitorId: newVisitorId() });
+      await socket.execute(SEND, { body: 'hi', id: 'h' });
+      const before = await rowCounts(site.id);
+      const { data, errors } = await socket.execute(IDENTIFY, input);
+      expect(data).toBeNull();
+      expect(errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
+      expect(await rowCounts(site.id)).toEqual(before);
+      expect((await socket.execute(VISITOR)).data?.visitor.identified).toBe(false);
+    },
+  );
+
+  it('accepts an internationalised address', async () => {
+    const site = await server.createWorkspace();
+    const socket = await server.join({ siteId: site.siteId, visitorId: newVisitorId() });
+    const { data } = await socket.execute(IDENTIFY, { email: 'José.Müller@exämple.de' });
+    expect(data?.identifyVisitor.contact.email).toBe('José.Müller@exämple.de');
+  });
+});
+
 describe('the join', () => {
   it('creates a visitor for a new visitorId and resumes it for a known one', async () => {
     const site = await server.createWorkspace();
