@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import { type DocumentNode, type ExecutionArgs, GraphQLError } from 'graphql';
+import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import type { YogaServerInstance } from 'graphql-yoga';
 import { type WebSocket, WebSocketServer } from 'ws';
@@ -48,11 +49,21 @@ export function serveGraphqlWs(options: {
 
   const server = useServer<Record<string, unknown> | undefined, { socket: WebSocket }>(
     {
+      // Internal error messages never go into a close reason, whatever NODE_ENV says.
+      isProd: true,
       execute: (args) => (args as EnvelopedArgs).rootValue.execute(args) as never,
       subscribe: (args) => (args as EnvelopedArgs).rootValue.subscribe(args) as never,
       onConnect: async (ctx) => {
-        const outcome = await joinVisitor(db, ctx.connectionParams);
         const socket = ctx.extra.socket;
+        let outcome: Awaited<ReturnType<typeof joinVisitor>>;
+        try {
+          outcome = await joinVisitor(db, ctx.connectionParams);
+        } catch (error) {
+          // Never put an internal error message in a close reason the browser can read.
+          console.error('Unexpected error while admitting a socket:', error);
+          socket.close(CloseCode.InternalServerError, 'Internal server error');
+          return false;
+        }
         if (!outcome.accepted) {
           // graphql-ws would close with a bare "Forbidden"; closing first gives the real reason.
           socket.close(outcome.closeCode, outcome.reason);
