@@ -2,10 +2,11 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createYoga, maskError } from 'graphql-yoga';
 import type { Config } from './config.ts';
+import { RateLimiter, VISITOR_MESSAGE_RATE } from './conversations/rate-limit.ts';
 import { connectDatabase } from './db/connect.ts';
 import type { Db } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
-import type { VisitorSession } from './graphql/context.ts';
+import type { Context, VisitorSession } from './graphql/context.ts';
 import { useQueryLimits } from './graphql/limits.ts';
 import { schema } from './graphql/schema/index.ts';
 import { serveGraphqlWs } from './graphql/websocket.ts';
@@ -43,14 +44,16 @@ export async function buildApp(config: Config): Promise<App> {
   const { db } = database;
   const events = pubsub;
 
+  const rateLimits = { visitorMessages: new RateLimiter(VISITOR_MESSAGE_RATE) };
   const yoga = createYoga<{ visitorSession?: VisitorSession }>({
     schema,
     graphqlEndpoint: GRAPHQL_PATH,
     landingPage: false,
     graphiql: { subscriptionsProtocol: 'WS' },
-    context: ({ visitorSession }) => ({
+    context: ({ visitorSession }): Context => ({
       db,
       pubsub: events,
+      rateLimits,
       visitorSession: visitorSession ?? null,
     }),
     maskedErrors: {

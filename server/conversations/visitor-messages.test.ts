@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newVisitorId, startTestServer, type TestServer, uniqueEmail } from '../test/harness.ts';
+import { VISITOR_MESSAGE_RATE } from './rate-limit.ts';
 
 const SEND = `mutation ($body: String!, $id: ID!) {
   sendMessage(input: { body: $body, clientMessageId: $id }) { id body author conversationId createdAt }
@@ -120,6 +121,27 @@ describe('sendMessage', () => {
     const { socket } = await joinedVisitor();
     const { data } = await socket.execute(SEND, { body: 'y'.repeat(10_000), id: 'max' });
     expect(data?.sendMessage.body).toHaveLength(10_000);
+  });
+});
+
+describe('message rate limit', () => {
+  it(`refuses the ${VISITOR_MESSAGE_RATE.limit + 1}th message within the window with RATE_LIMITED, storing none of the excess`, async () => {
+    const { site, socket } = await joinedVisitor();
+    for (let index = 0; index < VISITOR_MESSAGE_RATE.limit; index++) {
+      const { errors } = await socket.execute(SEND, { body: `m${index}`, id: `m${index}` });
+      expect(errors).toBeUndefined();
+    }
+    const { data, errors } = await socket.execute(SEND, { body: 'one too many', id: 'extra' });
+    expect(data).toBeNull();
+    expect(errors?.[0]?.extensions).toMatchObject({
+      code: 'RATE_LIMITED',
+      retryAfterSeconds: expect.any(Number),
+    });
+    expect(await messageCount(site.id)).toBe(VISITOR_MESSAGE_RATE.limit);
+
+    // Another visitor is not held back by the first one's burst.
+    const other = await server.join({ siteId: site.siteId, visitorId: newVisitorId() });
+    expect((await other.execute(SEND, { body: 'hello', id: 'o' })).errors).toBeUndefined();
   });
 });
 

@@ -1,3 +1,4 @@
+import type { RateLimiter } from '../conversations/rate-limit.ts';
 import type { Db } from '../db/database.ts';
 import type { VisitorRef } from '../identity/visitors.ts';
 import type { PubSub } from '../realtime/pubsub.ts';
@@ -13,6 +14,8 @@ export interface VisitorSession {
 export interface Context {
   readonly db: Db;
   readonly pubsub: PubSub;
+  /** Per-instance limits on what visitors may do, by visitor id. */
+  readonly rateLimits: { readonly visitorMessages: RateLimiter };
   /** Set on sockets whose join was accepted; null over HTTP and before a join. */
   readonly visitorSession: VisitorSession | null;
 }

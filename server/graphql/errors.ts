@@ -10,6 +10,8 @@ export const ErrorCode = {
   IDENTITY_CONFLICT: 'IDENTITY_CONFLICT',
   /** The operation exceeds a documented limit (nesting depth); nothing was executed. */
   QUERY_TOO_COMPLEX: 'QUERY_TOO_COMPLEX',
+  /** Too many requests of this kind; `extensions.retryAfterSeconds` says when to try again. */
+  RATE_LIMITED: 'RATE_LIMITED',
   /** The object does not exist, or the caller may not see it: the two are indistinguishable. */
   NOT_FOUND: 'NOT_FOUND',
 } as const;

@@ -3,6 +3,7 @@ import type { MessageModel } from '../../conversations/messages.ts';
 import { sendVisitorMessage } from '../../conversations/send-message.ts';
 import { channels } from '../../realtime/channels.ts';
 import { builder } from '../builder.ts';
+import { ErrorCode, SonnyError } from '../errors.ts';
 
 export const MessageAuthor = builder.enumType('MessageAuthor', {
   description: 'Which side of the conversation wrote a message.',
@@ -41,9 +42,17 @@ builder.mutationField('sendMessage', (t) =>
     args: { input: t.arg({ type: SendMessageInput, required: true }) },
     resolve: async (_root, { input }, context) => {
       const visitor = context.visitorSession.visitor;
+      const body = parseMessageBody(input.body, 'input.body');
+      const clientMessageId = parseClientMessageId(input.clientMessageId, 'input.clientMessageId');
+      const verdict = context.rateLimits.visitorMessages.take(visitor.id);
+      if (!verdict.allowed) {
+        throw new SonnyError(ErrorCode.RATE_LIMITED, 'Too many messages; wait a moment.', {
+          retryAfterSeconds: Math.ceil(verdict.retryAfterMs / 1000),
+        });
+      }
       const { message, created } = await sendVisitorMessage(context.db, visitor, {
-        body: parseMessageBody(input.body, 'input.body'),
-        clientMessageId: parseClientMessageId(input.clientMessageId, 'input.clientMessageId'),
+        body,
+        clientMessageId,
       });
       if (created) context.pubsub.publish(channels.visitorMessages(visitor.id), message);
       return message;
