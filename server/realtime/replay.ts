@@ -13,20 +13,30 @@ export function replayThenLive<Event>(options: {
   key: (event: Event) => string;
 }): AsyncIterable<Event> {
   return new Repeater<Event>(async (push, stop) => {
-    let early: Event[] | null = [];
+    let arrivedDuringReplay: Event[] | null = [];
     const replayed = new Set<string>();
     const unlisten = options.listen((event) => {
-      if (early) early.push(event);
+      if (arrivedDuringReplay) arrivedDuringReplay.push(event);
       else if (!replayed.has(options.key(event))) void push(event);
     });
-    try {
-      for (const event of [...(await options.loadBacklog()), ...early]) {
+    // Awaiting the consumer keeps a long backlog within the repeater's pending-push limit.
+    const replay = async (events: Event[]) => {
+      for (const event of events) {
         const key = options.key(event);
         if (replayed.has(key)) continue;
         replayed.add(key);
-        void push(event);
+        await push(event);
       }
-      early = null;
+    };
+    try {
+      await replay(await options.loadBacklog());
+      while (arrivedDuringReplay.length > 0) {
+        const batch = arrivedDuringReplay;
+        arrivedDuringReplay = [];
+        await replay(batch);
+      }
+      // No await between the last check and this line: nothing can slip in between.
+      arrivedDuringReplay = null;
     } catch (error) {
       unlisten();
       throw error;
