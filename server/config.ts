@@ -33,7 +33,7 @@ export function loadConfig(env: Environment = process.env): Config {
     databaseUrl: readUrl(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
     dataDir: readDataDir(env),
     redisUrl: readUrl(env, 'REDIS_URL', ['redis:', 'rediss:']),
-    publicUrl: readUrl(env, 'PUBLIC_URL', ['http:', 'https:'])?.replace(/\/+$/, '') ?? null,
+    publicUrl: readPublicUrl(env),
   });
 }
 
@@ -60,6 +60,16 @@ function readPort(env: Environment): number {
   return port;
 }
 
+/** The origin and path prefix of PUBLIC_URL, without a trailing slash. */
+function readPublicUrl(env: Environment): string | null {
+  const raw = readUrl(env, 'PUBLIC_URL', ['http:', 'https:']);
+  if (raw === null) return null;
+  const url = new URL(raw);
+  if (url.search || url.hash)
+    throw new ConfigError('PUBLIC_URL must not have a query or fragment.');
+  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+}
+
 function readUrl(env: Environment, name: string, protocols: string[]): string | null {
   const raw = nonEmpty(env[name]);
   if (raw === null) return null;
@@ -67,7 +77,8 @@ function readUrl(env: Environment, name: string, protocols: string[]): string | 
   try {
     url = new URL(raw);
   } catch {
-    throw new ConfigError(`${name} is not a URL: "${raw}"`);
+    // The value may hold a password: never repeat it.
+    throw new ConfigError(`${name} is not a valid URL.`);
   }
   if (!protocols.includes(url.protocol)) {
     throw new ConfigError(

@@ -6,11 +6,13 @@ const MAX_LOCAL_PART_LENGTH = 64;
 const MAX_DOMAIN_LABEL_LENGTH = 63;
 export const MAX_NAME_LENGTH = 200;
 
-// RFC 5322 dot-atom text, widened by RFC 6531 to any non-ASCII character (internationalised mail).
-const ATOM = String.raw`[A-Za-z0-9!#$%&'*+/=?^_\x60{|}~\u0080-\u{10FFFF}-]+`;
+// RFC 5322 dot-atom text, widened by RFC 6531 to non-ASCII characters (internationalised
+// mail), except controls, format characters (zero-width spaces), spaces and unpaired surrogates.
+const ATOM = String.raw`(?:[A-Za-z0-9!#$%&'*+/=?^_\x60{|}~-]|[^\p{C}\p{Z}\x00-\x7F])+`;
 const LOCAL_PART = new RegExp(`^${ATOM}(?:\\.${ATOM})*$`, 'u');
-// A DNS label in its Unicode form: letters, digits and marks of any script, hyphens inside.
-const DOMAIN_LABEL = /^[\p{L}\p{N}\p{M}](?:[\p{L}\p{N}\p{M}-]*[\p{L}\p{N}\p{M}])?$/u;
+// A DNS label in its Unicode form: starts and ends with a letter or digit of any script,
+// marks and hyphens inside.
+const DOMAIN_LABEL = /^[\p{L}\p{N}](?:[\p{L}\p{N}\p{M}-]*[\p{L}\p{N}\p{M}])?$/u;
 const CONTROL_CHARACTERS = /[\p{Cc}\u2028\u2029]/u;
 
 export interface EmailAddress {
@@ -49,7 +51,7 @@ function isDomain(domain: string): boolean {
     labels.length >= 2 &&
     labels.every((label) => label.length <= MAX_DOMAIN_LABEL_LENGTH && DOMAIN_LABEL.test(label)) &&
     // A top-level domain is never all digits; this also rejects bare IPv4 addresses.
-    !/^\d+$/.test(labels.at(-1) ?? '')
+    !/^\p{Nd}+$/u.test(labels.at(-1) ?? '')
   );
 }
 

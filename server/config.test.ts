@@ -1,0 +1,165 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, IN_MEMORY_DATA_DIR, loadConfig } from './config.ts';
+
+/** Runs `fn`, expects it to throw, and returns what it threw. */
+function thrownBy(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected the call to throw, but it returned');
+}
+
+/** Asserts `loadConfig(env)` throws a ConfigError whose message names `variable`. */
+function expectConfigError(env: Record<string, string>, variable: string): ConfigError {
+  const error = thrownBy(() => loadConfig(env));
+  expect(error).toBeInstanceOf(ConfigError);
+  expect(error).toBeInstanceOf(Error);
+  expect((error as ConfigError).name).toBe('ConfigError');
+  expect((error as ConfigError).message).toContain(variable);
+  return error as ConfigError;
+}
+
+describe('loadConfig', () => {
+  it('uses defaults for an empty environment', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      port: 4000,
+      host: '0.0.0.0',
+      databaseUrl: null,
+      redisUrl: null,
+      publicUrl: null,
+    });
+    expect(path.isAbsolute(config.dataDir)).toBe(true);
+    expect(config.dataDir.endsWith('.sonny')).toBe(true);
+    expect(config.dataDir).toBe(path.resolve('.sonny'));
+  });
+
+  it('treats blank variables as unset', () => {
+    expect(
+      loadConfig({
+        PORT: '  ',
+        HOST: '',
+        DATABASE_URL: ' ',
+        SONNY_DATA_DIR: '',
+        REDIS_URL: '\t',
+        PUBLIC_URL: '',
+      }),
+    ).toEqual(loadConfig({}));
+  });
+
+  it('returns a frozen object', () => {
+    const config = loadConfig({});
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(() => {
+      (config as { port: number }).port = 1;
+    }).toThrow(TypeError);
+  });
+
+  describe('PORT', () => {
+    it.each([
+      ['0', 0],
+      ['80', 80],
+      ['4001', 4001],
+      ['65535', 65535],
+      [' 8080 ', 8080],
+    ])('accepts %j as %i', (raw, port) => {
+      expect(loadConfig({ PORT: raw }).port).toBe(port);
+    });
+
+    it.each(['abc', '70000', '65536', '-1', '1.5', '1e3', '0x50', '80abc'])(
+      'rejects %j with an error naming PORT',
+      (raw) => {
+        const error = expectConfigError({ PORT: raw }, 'PORT');
+        expect(error.message).toContain(raw);
+      },
+    );
+  });
+
+  it('reads HOST, trimmed', () => {
+    expect(loadConfig({ HOST: ' 127.0.0.1 ' }).host).toBe('127.0.0.1');
+  });
+
+  describe('DATABASE_URL', () => {
+    it.each(['postgres://user:secret@db.internal:5432/sonny', 'postgresql://localhost/sonny'])(
+      'accepts %s',
+      (url) => {
+        expect(loadConfig({ DATABASE_URL: url }).databaseUrl).toBe(url);
+      },
+    );
+
+    it.each(['mysql://x', 'not a url', 'http://db.example.com/sonny'])(
+      'rejects %j with an error naming DATABASE_URL',
+      (url) => {
+        expectConfigError({ DATABASE_URL: url }, 'DATABASE_URL');
+      },
+    );
+  });
+
+  describe('REDIS_URL', () => {
+    it.each(['redis://localhost:6379', 'rediss://cache.example.com:6380/0'])(
+      'accepts %s',
+      (url) => {
+        expect(loadConfig({ REDIS_URL: url }).redisUrl).toBe(url);
+      },
+    );
+
+    it.each(['http://x', 'not a url'])('rejects %j with an error naming REDIS_URL', (url) => {
+      expectConfigError({ REDIS_URL: url }, 'REDIS_URL');
+    });
+  });
+
+  describe('SONNY_DATA_DIR', () => {
+    it('keeps memory:// as is', () => {
+      expect(IN_MEMORY_DATA_DIR).toBe('memory://');
+      expect(loadConfig({ SONNY_DATA_DIR: 'memory://' }).dataDir).toBe(IN_MEMORY_DATA_DIR);
+    });
+
+    it('resolves a relative directory to an absolute path', () => {
+      expect(loadConfig({ SONNY_DATA_DIR: 'data/pg' }).dataDir).toBe(path.resolve('data/pg'));
+    });
+
+    it('keeps an absolute directory', () => {
+      const dir = path.resolve('/var/lib/sonny');
+      expect(loadConfig({ SONNY_DATA_DIR: dir }).dataDir).toBe(dir);
+    });
+  });
+
+  describe('PUBLIC_URL', () => {
+    it.each([
+      ['https://chat.example.com/', 'https://chat.example.com'],
+      ['https://chat.example.com', 'https://chat.example.com'],
+      ['http://localhost:4000//', 'http://localhost:4000'],
+      ['https://example.com/chat/', 'https://example.com/chat'],
+    ])('reads %s as %s', (raw, expected) => {
+      expect(loadConfig({ PUBLIC_URL: raw }).publicUrl).toBe(expected);
+    });
+
+    it.each(['ftp://chat.example.com', 'chat.example.com'])(
+      'rejects %j with an error naming PUBLIC_URL',
+      (url) => {
+        expectConfigError({ PUBLIC_URL: url }, 'PUBLIC_URL');
+      },
+    );
+  });
+});
+
+describe('secrets and URLs in configuration errors', () => {
+  it('never repeats a malformed DATABASE_URL, which may hold a password', () => {
+    const error = expectConfigError(
+      { DATABASE_URL: 'postgres://sonny:s3cret@db:99999/sonny' },
+      'DATABASE_URL',
+    );
+    expect(error.message).not.toContain('s3cret');
+  });
+
+  it('refuses a PUBLIC_URL with a query', () => {
+    expectConfigError({ PUBLIC_URL: 'https://x.com/?next=/' }, 'PUBLIC_URL');
+  });
+
+  it('keeps a PUBLIC_URL path prefix without its trailing slash', () => {
+    expect(loadConfig({ PUBLIC_URL: 'https://x.com/chat/' }).publicUrl).toBe('https://x.com/chat');
+  });
+});
