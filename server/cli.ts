@@ -4,6 +4,7 @@ import { createWorkspace } from './access/workspaces.ts';
 import { loadConfig } from './config.ts';
 import { connectDatabase, type DatabaseHandle } from './db/connect.ts';
 import { migrateToLatest } from './db/migrate.ts';
+import { isMainModule } from './main-module.ts';
 
 const USAGE = `Usage: sonny <command>
 
@@ -92,6 +93,6 @@ async function withDatabase(run: (database: DatabaseHandle) => Promise<number>):
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('/sonny')) {
+if (isMainModule(import.meta.url)) {
   process.exitCode = await runCli(process.argv.slice(2));
 }

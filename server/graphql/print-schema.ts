@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { printSchema } from 'graphql';
+import { isMainModule } from '../main-module.ts';
 import { schema } from './schema/index.ts';
 
 /** Where the printed schema is committed, so reviewers and clients see every change to it. */
@@ -10,7 +11,7 @@ export function printedSchema(): string {
   return `${printSchema(schema)}\n`;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (isMainModule(import.meta.url)) {
   writeFileSync(schemaFile, printedSchema());
   console.log(`Wrote ${schemaFile}`);
 }

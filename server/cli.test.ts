@@ -1,0 +1,364 @@
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { secretDigest } from './access/secrets.ts';
+import { connectDatabase } from './db/connect.ts';
+import type { Db } from './db/database.ts';
+
+/**
+ * End-to-end tests of the `sonny` CLI: every command runs as a real Node 24 process on its own
+ * embedded database, exactly as an operator runs it, and the database is then read back.
+ */
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const NODE = path.resolve(ROOT, 'node_modules/.bin/node');
+const CLI = path.resolve(ROOT, 'server/cli.ts');
+const SERVER = path.resolve(ROOT, 'server/index.ts');
+const LOCK_FILE = 'sonny.lock';
+
+/** Longest a CLI command may run; PGlite boots in a few seconds. */
+const CLI_TIMEOUT_MS = 20_000;
+const SERVER_START_TIMEOUT_MS = 30_000;
+
+const children = new Set<ChildProcess>();
+const tempDirs: string[] = [];
+
+afterEach(async () => {
+  // No process may outlive its test, even a failing one.
+  await Promise.all(
+    [...children].map(async (child) => {
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = once(child, 'exit');
+        child.kill('SIGKILL');
+        await exited;
+      }
+    }),
+  );
+  children.clear();
+  for (const dir of tempDirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+function tempDataDir(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sonny-cli-'));
+  tempDirs.push(dir);
+  return dir;
+}
+
+/** The environment of a process on the embedded database in `dataDir`, whatever the runner's. */
+function embeddedEnv(dataDir: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const name of ['DATABASE_URL', 'REDIS_URL', 'PUBLIC_URL', 'PORT', 'HOST']) delete env[name];
+  return { ...env, SONNY_DATA_DIR: dataDir, ...extra };
+}
+
+function track(child: ChildProcess): ChildProcess {
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  return child;
+}
+
+interface Finished {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs `sonny ...args` on `dataDir` to completion (killed after {@link CLI_TIMEOUT_MS}). */
+async function sonny(dataDir: string, ...args: string[]): Promise<Finished> {
+  const child = track(
+    spawn(NODE, [CLI, ...args], {
+      cwd: ROOT,
+      env: embeddedEnv(dataDir),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }),
+  );
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+    stdout += chunk;
+  });
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk;
+  });
+  const timer = setTimeout(() => child.kill('SIGKILL'), CLI_TIMEOUT_MS);
+  try {
+    // 'close' comes after 'exit' and after both pipes ended: the output is complete.
+    const [code, signal] = (await once(child, 'close')) as [number | null, NodeJS.Signals | null];
+    if (signal !== null) {
+      throw new Error(`sonny ${args.join(' ')} was killed by ${signal}\nstderr: ${stderr}`);
+    }
+    return { code, stdout, stderr };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+interface RunningServer {
+  readonly child: ChildProcess;
+  readonly graphqlUrl: string;
+  /** Resolves with the exit code when the process exits. */
+  readonly exited: Promise<number | null>;
+}
+
+/** Starts `node server/index.ts` on `dataDir` and waits until it says it is running. */
+async function startServer(dataDir: string): Promise<RunningServer> {
+  const child = track(
+    spawn(NODE, [SERVER], {
+      cwd: ROOT,
+      env: embeddedEnv(dataDir, { PORT: '0', HOST: '127.0.0.1' }),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }),
+  );
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  let stdout = '';
+  let stderr = '';
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk;
+  });
+  const graphqlUrl = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`The server did not start.\nstdout: ${stdout}\nstderr: ${stderr}`)),
+      SERVER_START_TIMEOUT_MS,
+    );
+    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+      const url = /Sonny is running[^\n]*\n\s*GraphQL \(HTTP and WebSocket\): (\S+)\n/.exec(
+        stdout,
+      )?.[1];
+      if (url !== undefined) {
+        clearTimeout(timer);
+        resolve(url);
+      }
+    });
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`The server exited (${code ?? signal}) before it ran.\nstderr: ${stderr}`));
+    });
+  });
+  return { child, graphqlUrl, exited };
+}
+
+function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not happen within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** Opens the embedded database in `dataDir` in this process, reads it, and closes it. */
+async function readDatabase<T>(dataDir: string, read: (db: Db) => Promise<T>): Promise<T> {
+  const database = await connectDatabase({ databaseUrl: null, dataDir });
+  try {
+    return await read(database.db);
+  } finally {
+    await database.close();
+  }
+}
+
+function migrationNames(): string[] {
+  return fs
+    .readdirSync(path.join(ROOT, 'migrations'))
+    .filter((file) => file.endsWith('.ts') && !file.endsWith('.test.ts'))
+    .map((file) => file.replace(/\.ts$/, ''))
+    .sort();
+}
+
+describe('sonny workspace create', () => {
+  it('with --json prints one JSON line and stores only a digest of the API key', async () => {
+    const dataDir = tempDataDir();
+
+    const result = await sonny(dataDir, 'workspace', 'create', '--name', 'Acme', '--json');
+
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const lines = result.stdout.split('\n');
+    expect(lines).toHaveLength(2); // one line, then the final newline
+    expect(lines[1]).toBe('');
+    const printed = JSON.parse(lines[0] ?? '') as Record<string, unknown>;
+    expect(Object.keys(printed).sort()).toEqual(['apiKey', 'siteId', 'workspaceId']);
+    const { workspaceId, siteId, apiKey } = printed;
+    expect(workspaceId).toEqual(expect.any(String));
+    expect(siteId).toEqual(expect.any(String));
+    expect(apiKey).toMatch(/^sonny_sk_./);
+    const key = apiKey as string;
+
+    // The CLI gave the data directory back when it exited.
+    expect(fs.existsSync(path.join(dataDir, LOCK_FILE))).toBe(false);
+
+    await readDatabase(dataDir, async (db) => {
+      const workspaces = await db.selectFrom('workspaces').selectAll().execute();
+      expect(workspaces).toEqual([
+        expect.objectContaining({ id: workspaceId, name: 'Acme', site_id: siteId }),
+      ]);
+
+      const keys = await db.selectFrom('api_keys').selectAll().execute();
+      expect(keys).toHaveLength(1);
+      expect(keys[0]?.workspace_id).toBe(workspaceId);
+      expect(keys[0]?.secret_hash).toBe(secretDigest(key));
+      const prefix = keys[0]?.display_prefix ?? '';
+      expect(key.startsWith(prefix) && prefix.length < key.length).toBe(true);
+
+      const inClear = await db
+        .selectFrom('api_keys')
+        .select('id')
+        .where((eb) => eb.or([eb('secret_hash', '=', key), eb('display_prefix', '=', key)]))
+        .execute();
+      expect(inClear).toEqual([]);
+    });
+  });
+
+  it('without --json names the siteId and the key and says the key is shown once', async () => {
+    const dataDir = tempDataDir();
+
+    const result = await sonny(dataDir, 'workspace', 'create', '--name', 'Acme');
+
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const siteId = /siteId:\s+(site_\S+)/.exec(result.stdout)?.[1];
+    const apiKey = /(sonny_sk_\S+)/.exec(result.stdout)?.[1];
+    expect(siteId).toBeDefined();
+    expect(apiKey).toBeDefined();
+    expect(result.stdout).toContain('Acme');
+    expect(result.stdout).toMatch(/shown once/);
+
+    await readDatabase(dataDir, async (db) => {
+      const workspace = await db
+        .selectFrom('workspaces')
+        .selectAll()
+        .where('site_id', '=', siteId ?? '')
+        .executeTakeFirst();
+      expect(workspace?.name).toBe('Acme');
+      const key = await db
+        .selectFrom('api_keys')
+        .select('workspace_id')
+        .where('secret_hash', '=', secretDigest(apiKey ?? ''))
+        .executeTakeFirst();
+      expect(key?.workspace_id).toBe(workspace?.id);
+    });
+  });
+
+  it('without --name exits 2 with the usage on stderr and touches no database', async () => {
+    const dataDir = tempDataDir();
+
+    const result = await sonny(dataDir, 'workspace', 'create');
+
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain('--name');
+    expect(result.stderr).toContain('Usage: sonny <command>');
+    expect(fs.readdirSync(dataDir)).toEqual([]);
+  });
+});
+
+describe('sonny (usage)', () => {
+  it('exits 2 with the usage on stderr for an unknown command', async () => {
+    const dataDir = tempDataDir();
+
+    const result = await sonny(dataDir, 'frobnicate');
+
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain('Unknown command: frobnicate');
+    expect(result.stderr).toContain('Usage: sonny <command>');
+    expect(fs.readdirSync(dataDir)).toEqual([]);
+  });
+});
+
+describe('sonny migrate', () => {
+  it('applies every migration on a fresh data dir, then finds the database up to date', async () => {
+    const dataDir = tempDataDir();
+    const migrations = migrationNames();
+    expect(migrations.length).toBeGreaterThan(0);
+
+    const first = await sonny(dataDir, 'migrate');
+
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(0);
+    expect(first.stdout).toContain(`Applied ${migrations.length} migration(s):`);
+    for (const name of migrations) expect(first.stdout).toContain(name);
+
+    const second = await sonny(dataDir, 'migrate');
+
+    expect(second.stderr).toBe('');
+    expect(second.code).toBe(0);
+    expect(second.stdout).toBe('Database is up to date.\n');
+  });
+});
+
+describe('sonny on a data dir a running server holds', () => {
+  it('refuses with the cause, leaves the server and the data intact, and works once it stops', async () => {
+    const dataDir = tempDataDir();
+    const server = await startServer(dataDir);
+    const serverPid = server.child.pid;
+    expect(serverPid).toEqual(expect.any(Number));
+    const serverLock = fs.readFileSync(path.join(dataDir, LOCK_FILE), 'utf8');
+    expect(serverLock.split(' ')[0]).toBe(String(serverPid));
+
+    const refused = await sonny(dataDir, 'workspace', 'create', '--name', 'X', '--json');
+
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toBe('');
+    expect(refused.stderr).toContain('in use by another Sonny process');
+    expect(refused.stderr).toContain(`pid ${serverPid}`);
+    // The refused command did not take or drop the server's lock.
+    expect(fs.readFileSync(path.join(dataDir, LOCK_FILE), 'utf8')).toBe(serverLock);
+
+    // The server still serves.
+    const response = await fetch(server.graphqlUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify({ query: '{ __typename }' }),
+      signal: AbortSignal.timeout(5_000),
+    });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ data: { __typename: 'Query' } });
+
+    server.child.kill('SIGTERM');
+    expect(await within(server.exited, 15_000, 'The server exit after SIGTERM')).toBe(0);
+    expect(fs.existsSync(path.join(dataDir, LOCK_FILE))).toBe(false);
+
+    const created = await sonny(dataDir, 'workspace', 'create', '--name', 'Y', '--json');
+
+    expect(created.stderr).toBe('');
+    expect(created.code).toBe(0);
+    expect(JSON.parse(created.stdout)).toMatchObject({ apiKey: expect.stringMatching(/^sonny_/) });
+
+    // Every workspace with its keys: the server's demo one and Y, nothing of X, nothing partial.
+    const keysPerWorkspace = await readDatabase(dataDir, (db) =>
+      db
+        .selectFrom('workspaces')
+        .leftJoin('api_keys', 'api_keys.workspace_id', 'workspaces.id')
+        .select(['workspaces.name', (eb) => eb.fn.count<string>('api_keys.id').as('keys')])
+        .groupBy('workspaces.name')
+        .orderBy('workspaces.name')
+        .execute(),
+    );
+    expect(keysPerWorkspace.map(({ name, keys }) => [name, Number(keys)])).toEqual([
+      ['Demo', 1],
+      ['Y', 1],
+    ]);
+  }, 90_000);
+});
+
+describe('sonny reached through a symlinked directory', () => {
+  it('still runs (the entry check follows links)', async () => {
+    const linkDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sonny cli link '));
+    const link = path.join(linkDir, 'checkout');
+    fs.symlinkSync(ROOT, link);
+    try {
+      const result = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
+        execFile(NODE, [path.join(link, 'server/cli.ts'), 'help'], (error, stdout) =>
+          resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout }),
+        );
+      });
+      expect(result).toMatchObject({ code: 0, stdout: expect.stringContaining('Usage: sonny') });
+    } finally {
+      fs.rmSync(linkDir, { recursive: true, force: true });
+    }
+  });
+});
