@@ -88,7 +88,10 @@ export async function buildApp(config: Config): Promise<App> {
     origin() {
       const address = server.address() as AddressInfo | null;
       if (address === null) throw new Error('The server is not listening; call start() first.');
-      return `http://localhost:${address.port}`;
+      // A wildcard address is reachable as localhost; a specific one only as itself.
+      const wildcard = ['0.0.0.0', '::'].includes(address.address);
+      const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+      return `http://${wildcard ? 'localhost' : host}:${address.port}`;
     },
     async stop() {
       stopListening();
