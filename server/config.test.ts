@@ -1,16 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, IN_MEMORY_DATA_DIR, loadConfig } from './config.ts';
-
-/** Runs `fn`, expects it to throw, and returns what it threw. */
-function thrownBy(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the call to throw, but it returned');
-}
+import { thrownBy } from './test/assertions.ts';
 
 /** Asserts `loadConfig(env)` throws a ConfigError whose message names `variable`. */
 function expectConfigError(env: Record<string, string>, variable: string): ConfigError {

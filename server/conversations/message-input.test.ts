@@ -1,29 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { SonnyError } from '../graphql/errors.ts';
+import { expectBadUserInput } from '../test/assertions.ts';
 import {
   MAX_CLIENT_MESSAGE_ID_LENGTH,
   MAX_MESSAGE_LENGTH,
   parseClientMessageId,
   parseMessageBody,
 } from './message-input.ts';
-
-/** Runs `fn`, expects it to throw, and returns what it threw. */
-function thrownBy(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the call to throw, but it returned');
-}
-
-/** Asserts `fn` fails the way a client sees it: BAD_USER_INPUT naming `field`. */
-function expectBadUserInput(fn: () => unknown, field: string): SonnyError {
-  const error = thrownBy(fn);
-  expect(error).toBeInstanceOf(SonnyError);
-  expect(error).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', field } });
-  return error as SonnyError;
-}
 
 describe('parseMessageBody', () => {
   const FIELD = 'input.body';

@@ -1,26 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { SonnyError } from '../graphql/errors.ts';
+import { expectBadUserInput } from '../test/assertions.ts';
 import { MAX_EMAIL_LENGTH, MAX_NAME_LENGTH, parseEmail, parseName } from './identity-input.ts';
 
 const FIELD = 'input.email';
-
-/** Runs `fn`, expects it to throw, and returns what it threw. */
-function thrownBy(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the call to throw, but it returned');
-}
-
-/** Asserts `fn` fails the way a client sees it: BAD_USER_INPUT naming `field`. */
-function expectBadUserInput(fn: () => unknown, field: string): SonnyError {
-  const error = thrownBy(fn);
-  expect(error).toBeInstanceOf(SonnyError);
-  expect(error).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', field } });
-  return error as SonnyError;
-}
 
 // 64 + 1 + (63 + 1 + 63 + 1 + 61) = 254
 const LOCAL_64 = 'l'.repeat(64);
