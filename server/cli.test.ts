@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { secretDigest } from './access/secrets.ts';
 import { connectDatabase } from './db/connect.ts';
 import type { Db } from './db/database.ts';
+import { killAll } from './test/processes.ts';
 
 /**
  * End-to-end tests of the `sonny` CLI: every command runs as a real Node 24 process on its own
@@ -29,16 +30,7 @@ const tempDirs: string[] = [];
 
 afterEach(async () => {
   // No process may outlive its test, even a failing one.
-  await Promise.all(
-    [...children].map(async (child) => {
-      if (child.exitCode === null && child.signalCode === null) {
-        const exited = once(child, 'exit');
-        child.kill('SIGKILL');
-        await exited;
-      }
-    }),
-  );
-  children.clear();
+  await killAll(children);
   for (const dir of tempDirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
 });
 

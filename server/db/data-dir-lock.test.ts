@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { killAll } from '../test/processes.ts';
 import { DataDirInUseError, lockDataDir } from './data-dir-lock.ts';
 
 const LOCK_FILE = 'sonny.lock';
@@ -14,16 +15,7 @@ const unlocks: Array<() => void> = [];
 
 afterEach(async () => {
   for (const unlock of unlocks.splice(0)) unlock();
-  await Promise.all(
-    [...children].map(async (child) => {
-      if (child.exitCode === null && child.signalCode === null) {
-        const exited = once(child, 'exit');
-        child.kill('SIGKILL');
-        await exited;
-      }
-    }),
-  );
-  children.clear();
+  await killAll(children);
   for (const dir of tempDirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
 });
 
