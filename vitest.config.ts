@@ -8,7 +8,12 @@ export default defineConfig({
     alias: { graphql: 'graphql/index.js' },
   },
   test: {
-    include: ['server/**/*.test.ts', 'migrations/**/*.test.ts'],
+    include: [
+      'server/**/*.test.ts',
+      'migrations/**/*.test.ts',
+      'widget/**/*.test.ts',
+      'inbox/**/*.test.ts',
+    ],
     // Each file starts its own server and database; PGlite takes seconds to boot.
     testTimeout: 30_000,
     hookTimeout: 60_000,

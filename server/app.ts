@@ -14,6 +14,7 @@ import { ForbiddenReason, GRAPHQL_PATH, JoinCloseCode } from './protocol.ts';
 import { channels } from './realtime/channels.ts';
 import { createPubSub } from './realtime/pubsub.ts';
 import { VisitorSockets } from './realtime/visitor-sockets.ts';
+import { serveWeb } from './web/serve.ts';
 
 export interface App {
   readonly db: Db;
@@ -67,7 +68,15 @@ export async function buildApp(config: Config): Promise<App> {
     plugins: [useQueryLimits()],
   });
 
-  const server: Server = createServer(yoga);
+  const server: Server = createServer((request, response) => {
+    const path = new URL(request.url ?? '/', 'http://localhost').pathname;
+    if (path === GRAPHQL_PATH) return void yoga(request, response);
+    serveWeb(request, response).catch((error: unknown) => {
+      console.error('Unexpected error while serving', path, error);
+      if (!response.headersSent) response.writeHead(500, { 'content-type': 'text/plain' });
+      response.end('Internal server error');
+    });
+  });
   const visitorSockets = new VisitorSockets();
   const websocket = serveGraphqlWs({ server, yoga, db, visitorSockets });
   const stopListening = events.listen(channels.endedVisitors, ({ visitorId }) =>

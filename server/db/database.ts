@@ -20,6 +20,58 @@ export interface WorkspacesTable {
   name: string;
   site_id: string;
   created_at: CreatedAt;
+  require_verified_identity: ColumnType<boolean, boolean | undefined, boolean>;
+}
+
+export interface IdentitySecretsTable {
+  id: Generated<string>;
+  workspace_id: string;
+  /** The JWT `kid` header that selects this secret. */
+  kid: string;
+  /** The HMAC key, as the string integrators sign with (its UTF-8 bytes). */
+  secret: string;
+  created_at: CreatedAt;
+  /** Null for the current secret; set at rotation to the end of the grace period. */
+  expires_at: NullableTimestamp;
+}
+
+export interface AgentsTable {
+  id: Generated<string>;
+  workspace_id: string;
+  email: string;
+  email_normalized: string;
+  name: string;
+  password_hash: string;
+  created_at: CreatedAt;
+}
+
+export interface AgentSessionsTable {
+  id: Generated<string>;
+  agent_id: string;
+  token_hash: string;
+  created_at: CreatedAt;
+  expires_at: ColumnType<Date, Date | string, Date | string>;
+  revoked_at: NullableTimestamp;
+}
+
+export type InboxEventKind =
+  | 'conversation_created'
+  | 'message_added'
+  | 'visitor_identified'
+  | 'conversation_closed'
+  | 'conversation_reopened';
+
+export interface InboxEventsTable {
+  id: Generated<string>;
+  /** bigint, read as a decimal string by both drivers. */
+  seq: ColumnType<string, never, never>;
+  workspace_id: string;
+  kind: InboxEventKind;
+  conversation_id: string | null;
+  message_id: string | null;
+  visitor_id: string | null;
+  contact_id: string | null;
+  created_at: CreatedAt;
 }
 
 export interface ApiKeysTable {
@@ -41,6 +93,8 @@ export interface ContactsTable {
   created_at: CreatedAt;
   updated_at: CreatedAt;
   last_seen_at: CreatedAt;
+  /** When a verified identify or an integrator first vouched for this contact. */
+  verified_at: NullableTimestamp;
 }
 
 export interface VisitorsTable {
@@ -52,6 +106,8 @@ export interface VisitorsTable {
   created_at: CreatedAt;
   last_seen_at: CreatedAt;
   ended_at: NullableTimestamp;
+  /** Bound to its contact through a valid identity token: may read the contact's history. */
+  identity_verified: ColumnType<boolean, boolean | undefined, boolean>;
 }
 
 export type ConversationStatus = 'open' | 'closed';
@@ -75,6 +131,7 @@ export interface MessagesTable {
   conversation_id: string;
   author: MessageAuthor;
   author_visitor_id: string | null;
+  author_agent_id: string | null;
   client_message_id: string | null;
   body: string;
   created_at: CreatedAt;
@@ -84,6 +141,10 @@ export interface MessagesTable {
 export interface Database {
   workspaces: WorkspacesTable;
   api_keys: ApiKeysTable;
+  identity_secrets: IdentitySecretsTable;
+  agents: AgentsTable;
+  agent_sessions: AgentSessionsTable;
+  inbox_events: InboxEventsTable;
   contacts: ContactsTable;
   visitors: VisitorsTable;
   conversations: ConversationsTable;
@@ -97,6 +158,10 @@ export type Transaction = KyselyTransaction<Database>;
 
 export type WorkspaceRow = Selectable<WorkspacesTable>;
 export type ApiKeyRow = Selectable<ApiKeysTable>;
+export type IdentitySecretRow = Selectable<IdentitySecretsTable>;
+export type AgentRow = Selectable<AgentsTable>;
+export type AgentSessionRow = Selectable<AgentSessionsTable>;
+export type InboxEventRow = Selectable<InboxEventsTable>;
 export type ContactRow = Selectable<ContactsTable>;
 export type VisitorRow = Selectable<VisitorsTable>;
 export type ConversationRow = Selectable<ConversationsTable>;
