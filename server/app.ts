@@ -1,19 +1,20 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createYoga, maskError } from 'graphql-yoga';
+import { authenticate, bearerToken } from './access/principal.ts';
 import type { Config } from './config.ts';
 import { RateLimiter, VISITOR_MESSAGE_RATE } from './conversations/rate-limit.ts';
 import { connectDatabase } from './db/connect.ts';
 import type { Db } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
-import type { Context, VisitorSession } from './graphql/context.ts';
+import type { Context } from './graphql/context.ts';
 import { useQueryLimits } from './graphql/limits.ts';
 import { schema } from './graphql/schema/index.ts';
-import { serveGraphqlWs } from './graphql/websocket.ts';
-import { ForbiddenReason, GRAPHQL_PATH, JoinCloseCode } from './protocol.ts';
+import { type SocketContext, serveGraphqlWs } from './graphql/websocket.ts';
+import { ForbiddenReason, GRAPHQL_PATH, JoinCloseCode, UnauthorizedReason } from './protocol.ts';
 import { channels } from './realtime/channels.ts';
+import { OwnedSockets } from './realtime/owned-sockets.ts';
 import { createPubSub } from './realtime/pubsub.ts';
-import { VisitorSockets } from './realtime/visitor-sockets.ts';
 import { serveWeb } from './web/serve.ts';
 
 export interface App {
@@ -46,17 +47,24 @@ export async function buildApp(config: Config): Promise<App> {
   const events = pubsub;
 
   const rateLimits = { visitorMessages: new RateLimiter(VISITOR_MESSAGE_RATE) };
-  const yoga = createYoga<{ visitorSession?: VisitorSession }>({
+  const yoga = createYoga<SocketContext>({
     schema,
     graphqlEndpoint: GRAPHQL_PATH,
     landingPage: false,
     graphiql: { subscriptionsProtocol: 'WS' },
-    context: ({ visitorSession }): Context => ({
-      db,
-      pubsub: events,
-      rateLimits,
-      visitorSession: visitorSession ?? null,
-    }),
+    context: async ({ request, visitorSession, authToken }): Promise<Context> => {
+      // Over HTTP the token is the Bearer header; over a socket, its connection_init authToken.
+      const token = authToken ?? bearerToken(request?.headers.get('authorization'));
+      const principal = token ? await authenticate(db, token) : null;
+      return {
+        db,
+        pubsub: events,
+        rateLimits,
+        visitorSession: visitorSession ?? null,
+        principal,
+        rejectedToken: token !== null && principal === null,
+      };
+    },
     maskedErrors: {
       maskError(error, message, isDev) {
         const masked = maskError(error, message, isDev);
@@ -77,10 +85,13 @@ export async function buildApp(config: Config): Promise<App> {
       response.end('Internal server error');
     });
   });
-  const visitorSockets = new VisitorSockets();
-  const websocket = serveGraphqlWs({ server, yoga, db, visitorSockets });
-  const stopListening = events.listen(channels.endedVisitors, ({ visitorId }) =>
-    visitorSockets.closeAll(visitorId, JoinCloseCode.Forbidden, ForbiddenReason.VisitorEnded),
+  const sockets = new OwnedSockets();
+  const websocket = serveGraphqlWs({ server, yoga, db, sockets });
+  const stopListeningToVisitors = events.listen(channels.endedVisitors, ({ visitorId }) =>
+    sockets.closeAll(visitorId, JoinCloseCode.Forbidden, ForbiddenReason.VisitorEnded),
+  );
+  const stopListeningToSessions = events.listen(channels.endedSessions, ({ sessionId }) =>
+    sockets.closeAll(sessionId, JoinCloseCode.Unauthorized, UnauthorizedReason.LoggedOut),
   );
 
   return {
@@ -103,7 +114,8 @@ export async function buildApp(config: Config): Promise<App> {
       return `http://${wildcard ? 'localhost' : host}:${address.port}`;
     },
     async stop() {
-      stopListening();
+      stopListeningToVisitors();
+      stopListeningToSessions();
       await websocket.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

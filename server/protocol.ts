@@ -31,6 +31,25 @@ export const JoinCloseCode = {
    * (`BAD_USER_INPUT`, `IDENTITY_CONFLICT`). Nothing was written.
    */
   IdentityRejected: 4400,
+  /**
+   * An agent's or integrator's socket (`{ authToken }` as the connection_init payload) whose
+   * token is unknown, revoked or expired; also sent to open sockets when their session logs out.
+   */
+  Unauthorized: 4401,
+} as const;
+
+/**
+ * The connection_init payload of an agent or an integrator's backend: a session token from
+ * `login` or a secret API key. Distinguished from a join by the absence of `siteId`.
+ */
+export interface AuthPayload {
+  readonly authToken: string;
+}
+
+/** Close reasons for {@link JoinCloseCode.Unauthorized}. */
+export const UnauthorizedReason = {
+  BadToken: 'Unknown, revoked or expired authToken',
+  LoggedOut: 'The session was logged out',
 } as const;
 
 /** Close reasons for {@link JoinCloseCode.Forbidden}. */

@@ -3,6 +3,9 @@ import { createHash, randomBytes } from 'node:crypto';
 /** Prefix of every secret API key, so leaked keys are recognisable (secret scanners, logs). */
 export const API_KEY_PREFIX = 'sonny_sk_';
 
+/** Prefix of every agent session token, returned by `login`. */
+export const SESSION_TOKEN_PREFIX = 'sonny_st_';
+
 /** A URL-safe random string of `bytes` bytes of entropy. */
 export function randomToken(bytes: number): string {
   return randomBytes(bytes).toString('base64url');

@@ -1,13 +1,15 @@
-import type { Db, Executor, WorkspaceRow } from '../db/database.ts';
+import type { Db, Executor, Transaction, WorkspaceRow } from '../db/database.ts';
 import { API_KEY_PREFIX, randomToken, secretDigest } from './secrets.ts';
 
 export interface CreatedWorkspace {
   readonly workspace: WorkspaceRow;
   /** The secret API key in clear: shown once, only its digest is stored. */
   readonly apiKey: string;
+  /** The HMAC key integrators sign identity tokens with, and its `kid`. */
+  readonly identitySecret: { readonly kid: string; readonly secret: string };
 }
 
-/** Creates a workspace with a public siteId and its first secret API key, atomically. */
+/** Creates a workspace with a public siteId, its first API key and identity secret, atomically. */
 export async function createWorkspace(db: Db, name: string): Promise<CreatedWorkspace> {
   return db.transaction().execute(async (trx) => {
     const workspace = await trx
@@ -15,17 +17,41 @@ export async function createWorkspace(db: Db, name: string): Promise<CreatedWork
       .values({ name, site_id: `site_${randomToken(12)}` })
       .returningAll()
       .executeTakeFirstOrThrow();
-    const apiKey = `${API_KEY_PREFIX}${randomToken(32)}`;
-    await trx
-      .insertInto('api_keys')
-      .values({
-        workspace_id: workspace.id,
-        display_prefix: apiKey.slice(0, API_KEY_PREFIX.length + 4),
-        secret_hash: secretDigest(apiKey),
-      })
-      .execute();
-    return { workspace, apiKey };
+    const { secret: apiKey } = await insertApiKey(trx, workspace.id);
+    const identitySecret = await insertIdentitySecret(trx, workspace.id);
+    return { workspace, apiKey, identitySecret };
   });
+}
+
+/** Adds a secret API key to the workspace; the clear key is returned once, never stored. */
+export async function insertApiKey(
+  db: Executor,
+  workspaceId: string,
+): Promise<{ id: string; secret: string }> {
+  const secret = `${API_KEY_PREFIX}${randomToken(32)}`;
+  const { id } = await db
+    .insertInto('api_keys')
+    .values({
+      workspace_id: workspaceId,
+      display_prefix: secret.slice(0, API_KEY_PREFIX.length + 4),
+      secret_hash: secretDigest(secret),
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return { id, secret };
+}
+
+/** Makes a new current identity secret for the workspace, with a fresh `kid`. */
+export async function insertIdentitySecret(
+  trx: Transaction,
+  workspaceId: string,
+): Promise<{ kid: string; secret: string }> {
+  const created = { kid: `kid_${randomToken(9)}`, secret: randomToken(32) };
+  await trx
+    .insertInto('identity_secrets')
+    .values({ workspace_id: workspaceId, ...created })
+    .execute();
+  return created;
 }
 
 export async function findWorkspaceBySiteId(
@@ -33,6 +59,10 @@ export async function findWorkspaceBySiteId(
   siteId: string,
 ): Promise<WorkspaceRow | undefined> {
   return db.selectFrom('workspaces').selectAll().where('site_id', '=', siteId).executeTakeFirst();
+}
+
+export async function findWorkspace(db: Executor, id: string): Promise<WorkspaceRow | undefined> {
+  return db.selectFrom('workspaces').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
 /** The oldest workspace, which `npm start` treats as the demo workspace. */

@@ -1,3 +1,4 @@
+import type { AgentPrincipal, ApiKeyPrincipal, Principal } from '../access/principal.ts';
 import type { RateLimiter } from '../conversations/rate-limit.ts';
 import type { Db } from '../db/database.ts';
 import type { VisitorRef } from '../identity/visitors.ts';
@@ -18,9 +19,28 @@ export interface Context {
   readonly rateLimits: { readonly visitorMessages: RateLimiter };
   /** Set on sockets whose join was accepted; null over HTTP and before a join. */
   readonly visitorSession: VisitorSession | null;
+  /** The agent or API key behind the request's token; null without a valid one. */
+  readonly principal: Principal | null;
+  /** True when a token was sent but is unknown, revoked or expired. */
+  readonly rejectedToken: boolean;
 }
 
 /** The context of a field that requires a joined visitor. */
 export interface VisitorContext extends Context {
   readonly visitorSession: VisitorSession;
+}
+
+/** The context of a field for agents and API keys of a workspace. */
+export interface WorkspaceContext extends Context {
+  readonly principal: Principal;
+}
+
+/** The context of a field for signed-in agents only. */
+export interface AgentContext extends Context {
+  readonly principal: AgentPrincipal;
+}
+
+/** The context of a field for API keys only. */
+export interface ApiKeyContext extends Context {
+  readonly principal: ApiKeyPrincipal;
 }

@@ -4,16 +4,27 @@ import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import type { YogaServerInstance } from 'graphql-yoga';
 import { type WebSocket, WebSocketServer } from 'ws';
+import { authenticate } from '../access/principal.ts';
 import type { Db } from '../db/database.ts';
 import { joinVisitor } from '../identity/join.ts';
 import type { VisitorRef } from '../identity/visitors.ts';
-import { GRAPHQL_PATH } from '../protocol.ts';
-import type { VisitorSockets } from '../realtime/visitor-sockets.ts';
+import { GRAPHQL_PATH, JoinCloseCode, UnauthorizedReason } from '../protocol.ts';
+import type { OwnedSockets } from '../realtime/owned-sockets.ts';
 import type { VisitorSession } from './context.ts';
+
+/** What Yoga's context factory receives from a socket, beside graphql-ws's own context. */
+export interface SocketContext {
+  visitorSession?: VisitorSession;
+  /** The agent's or key's token, authenticated again for every operation so revocation bites. */
+  authToken?: string;
+}
 
 /** What each socket carries from its join to its operations. */
 interface SocketState {
   visitor?: VisitorRef;
+  authToken?: string;
+  /** The socket's owner in {@link OwnedSockets}: a visitor's id or an agent session's id. */
+  owner?: string;
   /** Tasks to run once an operation's answer is sent, by operation id. */
   readonly afterResponse: Map<string, Array<() => void>>;
 }
@@ -31,11 +42,11 @@ type EnvelopedArgs = ExecutionArgs & {
  */
 export function serveGraphqlWs(options: {
   server: Server;
-  yoga: YogaServerInstance<{ visitorSession?: VisitorSession }, object>;
+  yoga: YogaServerInstance<SocketContext, object>;
   db: Db;
-  visitorSockets: VisitorSockets;
+  sockets: OwnedSockets;
 }): { close(): Promise<void> } {
-  const { yoga, db, visitorSockets } = options;
+  const { yoga, db, sockets } = options;
   const wsServer = new WebSocketServer({ server: options.server, path: GRAPHQL_PATH });
   const states = new WeakMap<WebSocket, SocketState>();
   const stateOf = (socket: WebSocket): SocketState => {
@@ -55,6 +66,21 @@ export function serveGraphqlWs(options: {
       subscribe: (args) => (args as EnvelopedArgs).rootValue.subscribe(args) as never,
       onConnect: async (ctx) => {
         const socket = ctx.extra.socket;
+        const authToken = ctx.connectionParams?.authToken;
+        if (typeof authToken === 'string' && ctx.connectionParams?.siteId === undefined) {
+          const principal = await authenticate(db, authToken);
+          if (principal === null) {
+            socket.close(JoinCloseCode.Unauthorized, UnauthorizedReason.BadToken);
+            return false;
+          }
+          const state = stateOf(socket);
+          state.authToken = authToken;
+          if (principal.kind === 'agent') {
+            state.owner = principal.sessionId;
+            sockets.add(principal.sessionId, socket);
+          }
+          return true;
+        }
         let outcome: Awaited<ReturnType<typeof joinVisitor>>;
         try {
           outcome = await joinVisitor(db, ctx.connectionParams);
@@ -69,13 +95,15 @@ export function serveGraphqlWs(options: {
           socket.close(outcome.closeCode, outcome.reason);
           return false;
         }
-        stateOf(socket).visitor = outcome.visitor;
-        visitorSockets.add(outcome.visitor.id, socket);
+        const state = stateOf(socket);
+        state.visitor = outcome.visitor;
+        state.owner = outcome.visitor.id;
+        sockets.add(outcome.visitor.id, socket);
         return true;
       },
       onClose: (ctx) => {
-        const visitor = states.get(ctx.extra.socket)?.visitor;
-        if (visitor) visitorSockets.remove(visitor.id, ctx.extra.socket);
+        const owner = states.get(ctx.extra.socket)?.owner;
+        if (owner) sockets.remove(owner, ctx.extra.socket);
       },
       onSubscribe: async (ctx, id, payload) => {
         const state = stateOf(ctx.extra.socket);
@@ -87,6 +115,7 @@ export function serveGraphqlWs(options: {
         const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
           ...ctx,
           visitorSession,
+          authToken: state.authToken,
         });
         let document: DocumentNode;
         try {

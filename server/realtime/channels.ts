@@ -7,4 +7,6 @@ export const channels = {
   visitorMessages: (visitorId: string) => channel<MessageModel>(`visitor:${visitorId}:messages`),
   /** Visitors that were reset: each instance closes its sockets of that visitor. */
   endedVisitors: channel<{ visitorId: string }>('visitors:ended'),
+  /** Agent sessions that logged out: each instance closes the sockets opened with them. */
+  endedSessions: channel<{ sessionId: string }>('sessions:ended'),
 };

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { FormattedExecutionResult } from 'graphql';
 import { type Client, createClient } from 'graphql-ws';
 import WebSocket from 'ws';
+import { createAgent, login } from '../access/agents.ts';
 import { createWorkspace } from '../access/workspaces.ts';
 import { type App, buildApp } from '../app.ts';
 import { type Config, IN_MEMORY_DATA_DIR } from '../config.ts';
@@ -29,12 +30,30 @@ export interface TestServer {
   readonly graphqlUrl: string;
   readonly wsUrl: string;
   /** A fresh workspace, so tests sharing this server never see each other's data. */
-  createWorkspace(name?: string): Promise<{ id: string; siteId: string; apiKey: string }>;
+  createWorkspace(name?: string): Promise<TestWorkspace>;
+  /** A new agent of the workspace, logged in: `token` is its session token. */
+  createAgent(workspaceId: string): Promise<TestAgent>;
   /** Opens a widget socket with this join payload. */
   join(payload: Partial<JoinPayload> & Record<string, unknown>): Promise<WidgetSocket>;
-  /** POSTs a GraphQL operation over HTTP. */
-  http(query: string, variables?: Record<string, unknown>): Promise<Result>;
+  /** Opens an agent's or integrator's socket: `{ authToken }` as the connection_init payload. */
+  connect(authToken: string): Promise<WidgetSocket>;
+  /** POSTs a GraphQL operation over HTTP, with `Authorization: Bearer <token>` when given. */
+  http(query: string, variables?: Record<string, unknown>, token?: string): Promise<Result>;
   stop(): Promise<void>;
+}
+
+export interface TestWorkspace {
+  readonly id: string;
+  readonly siteId: string;
+  readonly apiKey: string;
+  readonly identitySecret: { readonly kid: string; readonly secret: string };
+}
+
+export interface TestAgent {
+  readonly id: string;
+  readonly email: string;
+  readonly password: string;
+  readonly token: string;
 }
 
 export async function startTestServer(overrides: Partial<Config> = {}): Promise<TestServer> {
@@ -50,20 +69,33 @@ export async function startTestServer(overrides: Partial<Config> = {}): Promise<
     graphqlUrl,
     wsUrl,
     async createWorkspace(name = 'Test workspace') {
-      const { workspace, apiKey } = await createWorkspace(app.db, name);
-      return { id: workspace.id, siteId: workspace.site_id, apiKey };
+      const { workspace, apiKey, identitySecret } = await createWorkspace(app.db, name);
+      return { id: workspace.id, siteId: workspace.site_id, apiKey, identitySecret };
+    },
+    async createAgent(workspaceId) {
+      const email = uniqueEmail('agent');
+      const password = `pw-${randomUUID()}`;
+      const agent = await createAgent(app.db, { workspaceId, email, name: 'Alex Agent', password });
+      const { token } = await login(app.db, email, password);
+      return { id: agent.id, email, password, token };
     },
     async join(payload) {
       const socket = openWidgetSocket(wsUrl, payload);
       sockets.add(socket);
       return socket;
     },
-    async http(query, variables) {
+    async connect(authToken) {
+      const socket = openWidgetSocket(wsUrl, { authToken });
+      sockets.add(socket);
+      return socket;
+    },
+    async http(query, variables, token) {
       const response = await fetch(graphqlUrl, {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
           accept: 'application/graphql-response+json',
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
         },
         body: JSON.stringify({ query, variables }),
       });

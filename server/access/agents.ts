@@ -1,0 +1,112 @@
+import { sql } from 'kysely';
+import type { AgentRow, Db, Executor } from '../db/database.ts';
+import { badUserInput, ErrorCode, SonnyError } from '../graphql/errors.ts';
+import { parseEmail, parseName } from '../identity/identity-input.ts';
+import { hashPassword, PASSWORD_LIMITS, UNKNOWN_AGENT_HASH, verifyPassword } from './passwords.ts';
+import { randomToken, SESSION_TOKEN_PREFIX, secretDigest } from './secrets.ts';
+
+/** How long a session token from `login` stays valid. */
+export const SESSION_LIFETIME_MS = 30 * 24 * 60 * 60 * 1000;
+
+/** An agent as the API shows it: never its password hash. */
+export interface AgentModel {
+  readonly id: string;
+  readonly workspaceId: string;
+  readonly email: string;
+  readonly name: string;
+}
+
+/** The one mapping from an agent row to its API model. */
+export function toAgent(row: AgentRow): AgentModel {
+  return { id: row.id, workspaceId: row.workspace_id, email: row.email, name: row.name };
+}
+
+/** Validates a new password; throws BAD_USER_INPUT naming `field`. */
+export function parsePassword(raw: string, field: string): string {
+  const length = [...raw].length;
+  if (length < PASSWORD_LIMITS.min || length > PASSWORD_LIMITS.max) {
+    throw badUserInput(
+      field,
+      `Password must be ${PASSWORD_LIMITS.min} to ${PASSWORD_LIMITS.max} characters long.`,
+    );
+  }
+  return raw;
+}
+
+/**
+ * Creates an agent of the workspace. Emails are unique across workspaces because `login`
+ * takes an email alone; a taken email is BAD_USER_INPUT on `email`.
+ */
+export async function createAgent(
+  db: Db,
+  input: { workspaceId: string; email: string; name: string; password: string },
+): Promise<AgentModel> {
+  const email = parseEmail(input.email, 'email');
+  const name = parseName(input.name, 'name');
+  if (name === null) throw badUserInput('name', 'Name is empty.');
+  const passwordHash = await hashPassword(parsePassword(input.password, 'password'));
+  const row = await db
+    .insertInto('agents')
+    .values({
+      workspace_id: input.workspaceId,
+      email: email.display,
+      email_normalized: email.normalized,
+      name,
+      password_hash: passwordHash,
+    })
+    .onConflict((oc) => oc.column('email_normalized').doNothing())
+    .returningAll()
+    .executeTakeFirst();
+  if (row === undefined) throw badUserInput('email', 'An agent with this email already exists.');
+  return toAgent(row);
+}
+
+export async function findAgent(db: Executor, agentId: string): Promise<AgentModel | undefined> {
+  const row = await db
+    .selectFrom('agents')
+    .selectAll()
+    .where('id', '=', agentId)
+    .executeTakeFirst();
+  return row && toAgent(row);
+}
+
+export interface Session {
+  /** The session token in clear: returned once, only its digest is stored. */
+  readonly token: string;
+  readonly expiresAt: Date;
+  readonly agent: AgentModel;
+}
+
+/**
+ * Checks the password and opens a session. A wrong password and an unknown email give the
+ * same error after the same work, so neither reveals which agents exist.
+ */
+export async function login(db: Db, rawEmail: string, password: string): Promise<Session> {
+  const normalized = rawEmail.trim().normalize('NFC').toLowerCase();
+  const row = await db
+    .selectFrom('agents')
+    .selectAll()
+    .where('email_normalized', '=', normalized)
+    .executeTakeFirst();
+  const matches = await verifyPassword(password, row?.password_hash ?? UNKNOWN_AGENT_HASH);
+  if (row === undefined || !matches) {
+    throw new SonnyError(ErrorCode.UNAUTHENTICATED, 'Wrong email or password.');
+  }
+  const token = `${SESSION_TOKEN_PREFIX}${randomToken(32)}`;
+  const expiresAt = new Date(Date.now() + SESSION_LIFETIME_MS);
+  await db
+    .insertInto('agent_sessions')
+    .values({ agent_id: row.id, token_hash: secretDigest(token), expires_at: expiresAt })
+    .execute();
+  return { token, expiresAt, agent: toAgent(row) };
+}
+
+/** Revokes the session: its token is refused from now on. */
+export async function logout(db: Executor, sessionId: string): Promise<void> {
+  await db
+    .updateTable('agent_sessions')
+    .set({ revoked_at: sql`now()` })
+    .where('id', '=', sessionId)
+    .where('revoked_at', 'is', null)
+    .execute();
+}
