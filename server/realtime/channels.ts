@@ -5,6 +5,8 @@ import { channel } from './pubsub.ts';
 export const channels = {
   /** Messages added to any conversation of one visitor, by its server id. */
   visitorMessages: (visitorId: string) => channel<MessageModel>(`visitor:${visitorId}:messages`),
+  /** Messages added to any conversation linked to one contact: what its verified visitors see. */
+  contactMessages: (contactId: string) => channel<MessageModel>(`contact:${contactId}:messages`),
   /** Visitors that were reset: each instance closes its sockets of that visitor. */
   endedVisitors: channel<{ visitorId: string }>('visitors:ended'),
   /** Agent sessions that logged out: each instance closes the sockets opened with them. */
