@@ -3,7 +3,11 @@ import type { AddressInfo } from 'node:net';
 import { createYoga, maskError } from 'graphql-yoga';
 import { authenticate, bearerToken } from './access/principal.ts';
 import type { Config } from './config.ts';
-import { RateLimiter, VISITOR_MESSAGE_RATE } from './conversations/rate-limit.ts';
+import {
+  LOGIN_ATTEMPT_RATE,
+  RateLimiter,
+  VISITOR_MESSAGE_RATE,
+} from './conversations/rate-limit.ts';
 import { connectDatabase } from './db/connect.ts';
 import type { Db } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
@@ -46,7 +50,10 @@ export async function buildApp(config: Config): Promise<App> {
   const { db } = database;
   const events = pubsub;
 
-  const rateLimits = { visitorMessages: new RateLimiter(VISITOR_MESSAGE_RATE) };
+  const rateLimits = {
+    visitorMessages: new RateLimiter(VISITOR_MESSAGE_RATE),
+    loginAttempts: new RateLimiter(LOGIN_ATTEMPT_RATE),
+  };
   const yoga = createYoga<SocketContext>({
     schema,
     graphqlEndpoint: GRAPHQL_PATH,

@@ -172,7 +172,14 @@ describe('sonny workspace create', () => {
     expect(lines).toHaveLength(2); // one line, then the final newline
     expect(lines[1]).toBe('');
     const printed = JSON.parse(lines[0] ?? '') as Record<string, unknown>;
-    expect(Object.keys(printed).sort()).toEqual(['apiKey', 'siteId', 'workspaceId']);
+    expect(Object.keys(printed).sort()).toEqual([
+      'apiKey',
+      'identitySecret',
+      'identitySecretKid',
+      'siteId',
+      'workspaceId',
+    ]);
+    expect(printed.identitySecretKid).toMatch(/^kid_./);
     const { workspaceId, siteId, apiKey } = printed;
     expect(workspaceId).toEqual(expect.any(String));
     expect(siteId).toEqual(expect.any(String));
@@ -244,6 +251,86 @@ describe('sonny workspace create', () => {
     expect(result.stderr).toContain('--name');
     expect(result.stderr).toContain('Usage: sonny <command>');
     expect(fs.readdirSync(dataDir)).toEqual([]);
+  });
+});
+
+describe('sonny apikey create and agent create', () => {
+  it('creates a key and an agent that work against the server on the same data dir', async () => {
+    const dataDir = tempDataDir();
+    const created = await sonny(dataDir, 'workspace', 'create', '--name', 'Acme', '--json');
+    const { siteId, workspaceId } = JSON.parse(created.stdout) as Record<string, string>;
+
+    const keyRun = await sonny(dataDir, 'apikey', 'create', '--site-id', siteId ?? '', '--json');
+    expect(keyRun.stderr).toBe('');
+    expect(keyRun.code).toBe(0);
+    const { apiKey } = JSON.parse(keyRun.stdout) as { apiKey: string };
+    expect(apiKey).toMatch(/^sonny_sk_./);
+
+    const agentArgs = ['--site-id', siteId ?? '', '--email', 'Ann@Example.com', '--name', 'Ann'];
+    const agentRun = await sonny(
+      dataDir,
+      'agent',
+      'create',
+      ...agentArgs,
+      '--password',
+      'correct horse battery',
+      '--json',
+    );
+    expect(agentRun.stderr).toBe('');
+    expect(agentRun.code).toBe(0);
+    expect(JSON.parse(agentRun.stdout)).toMatchObject({ email: 'Ann@Example.com', name: 'Ann' });
+
+    const again = await sonny(
+      dataDir,
+      'agent',
+      'create',
+      ...agentArgs,
+      '--password',
+      'x'.repeat(12),
+    );
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain('--email: An agent with this email already exists.');
+
+    const server = await startServer(dataDir);
+    const post = async (query: string, token?: string) => {
+      const response = await fetch(server.graphqlUrl, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+        },
+        body: JSON.stringify({ query }),
+      });
+      return (await response.json()) as { data?: Record<string, Record<string, unknown>> };
+    };
+    const workspace = await post('{ workspace { id siteId } }', apiKey);
+    expect(workspace.data?.workspace).toEqual({ id: workspaceId, siteId });
+    const login = await post(
+      'mutation { login(email: "ann@example.com", password: "correct horse battery") { token agent { name } } }',
+    );
+    expect(login.data?.login?.agent).toEqual({ name: 'Ann' });
+    const me = await post('{ me { email } }', login.data?.login?.token as string);
+    expect(me.data?.me).toEqual({ email: 'Ann@Example.com' });
+  });
+
+  it('names an unknown siteId and a short password, and writes nothing', async () => {
+    const dataDir = tempDataDir();
+    const unknown = await sonny(dataDir, 'apikey', 'create', '--site-id', 'site_nope');
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('no workspace has siteId site_nope');
+
+    const created = await sonny(dataDir, 'workspace', 'create', '--name', 'Acme', '--json');
+    const { siteId } = JSON.parse(created.stdout) as Record<string, string>;
+    const short = await sonny(
+      dataDir,
+      ...['agent', 'create', '--site-id', siteId ?? '', '--email', 'a@example.com'],
+      ...['--name', 'A', '--password', 'short'],
+    );
+    expect(short.code).toBe(2);
+    expect(short.stderr).toContain('--password: Password must be 10 to 200 characters long.');
+    await readDatabase(dataDir, async (db) => {
+      expect(await db.selectFrom('agents').selectAll().execute()).toEqual([]);
+    });
   });
 });
 

@@ -1,16 +1,23 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
-import { createWorkspace } from './access/workspaces.ts';
+import { createAgent } from './access/agents.ts';
+import { createApiKey } from './access/api-keys.ts';
+import { createWorkspace, findWorkspaceBySiteId } from './access/workspaces.ts';
 import { loadConfig } from './config.ts';
 import { connectDatabase, type DatabaseHandle } from './db/connect.ts';
 import { migrateToLatest } from './db/migrate.ts';
+import { SonnyError } from './graphql/errors.ts';
 import { isMainModule } from './main-module.ts';
 
 const USAGE = `Usage: sonny <command>
 
 Commands:
   migrate                                 apply pending database migrations
-  workspace create --name NAME [--json]   create a workspace; prints its siteId and a secret API key
+  workspace create --name NAME [--json]   create a workspace; prints its siteId, a secret API key
+                                          and its identity secret
+  apikey create --site-id ID [--json]     create another secret API key for the workspace
+  agent create --site-id ID --email E --name N --password P [--json]
+                                          create an agent who logs in to the inbox
 
 The database is DATABASE_URL when set, otherwise the embedded one in SONNY_DATA_DIR (default ./.sonny).`;
 
@@ -26,10 +33,17 @@ export async function runCli(argv: string[]): Promise<number> {
   try {
     if (command === 'migrate' && subcommand === undefined) return await migrate();
     if (command === 'workspace' && subcommand === 'create') return await workspaceCreate(rest);
+    if (command === 'apikey' && subcommand === 'create') return await apiKeyCreate(rest);
+    if (command === 'agent' && subcommand === 'create') return await agentCreate(rest);
     throw new UsageError(`Unknown command: ${argv.join(' ')}`);
   } catch (error) {
     if (error instanceof UsageError) {
       console.error(`${error.message}\n\n${USAGE}`);
+      return 2;
+    }
+    // A refused input names the option it came from, e.g. "email: An agent with … exists".
+    if (error instanceof SonnyError && typeof error.extensions.field === 'string') {
+      console.error(`sonny: --${error.extensions.field}: ${error.message}`);
       return 2;
     }
     console.error(`sonny: ${error instanceof Error ? error.message : String(error)}`);
@@ -59,17 +73,89 @@ async function workspaceCreate(args: string[]): Promise<number> {
 
   return withDatabase(async ({ db }) => {
     await migrateToLatest(db);
-    const { workspace, apiKey } = await createWorkspace(db, name);
+    const { workspace, apiKey, identitySecret } = await createWorkspace(db, name);
     if (values.json) {
-      console.log(JSON.stringify({ workspaceId: workspace.id, siteId: workspace.site_id, apiKey }));
+      console.log(
+        JSON.stringify({
+          workspaceId: workspace.id,
+          siteId: workspace.site_id,
+          apiKey,
+          identitySecret: identitySecret.secret,
+          identitySecretKid: identitySecret.kid,
+        }),
+      );
     } else {
       console.log(`Created workspace "${workspace.name}".`);
-      console.log(`  workspaceId: ${workspace.id}`);
-      console.log(`  siteId:      ${workspace.site_id}`);
-      console.log(`  API key:     ${apiKey}`);
+      console.log(`  workspaceId:     ${workspace.id}`);
+      console.log(`  siteId:          ${workspace.site_id}`);
+      console.log(`  API key:         ${apiKey}`);
+      console.log(`  identity secret: ${identitySecret.secret}  (kid ${identitySecret.kid})`);
       console.log('The API key is shown once: store it now. Sonny keeps only a digest of it.');
+      console.log('Sign identity tokens (HS256) with the identity secret on your backend only.');
     }
     return 0;
+  });
+}
+
+async function apiKeyCreate(args: string[]): Promise<number> {
+  const { values } = parseOrThrow(args, {
+    'site-id': { type: 'string' },
+    json: { type: 'boolean', default: false },
+  });
+  const siteId = requireOption(values['site-id'], 'apikey create needs --site-id ID');
+  return withWorkspace(siteId, async (db, workspaceId) => {
+    const { apiKey, secret } = await createApiKey(db, workspaceId);
+    if (values.json) console.log(JSON.stringify({ apiKeyId: apiKey.id, apiKey: secret }));
+    else {
+      console.log(`API key: ${secret}`);
+      console.log('Shown once: store it now. Sonny keeps only a digest of it.');
+    }
+    return 0;
+  });
+}
+
+async function agentCreate(args: string[]): Promise<number> {
+  const { values } = parseOrThrow(args, {
+    'site-id': { type: 'string' },
+    email: { type: 'string' },
+    name: { type: 'string' },
+    password: { type: 'string' },
+    json: { type: 'boolean', default: false },
+  });
+  const usage = 'agent create needs --site-id ID --email E --name N --password P';
+  const siteId = requireOption(values['site-id'], usage);
+  const email = requireOption(values.email, usage);
+  const name = requireOption(values.name, usage);
+  const password = requireOption(values.password, usage);
+  return withWorkspace(siteId, async (db, workspaceId) => {
+    const agent = await createAgent(db, { workspaceId, email, name, password });
+    if (values.json) {
+      console.log(JSON.stringify({ agentId: agent.id, email: agent.email, name: agent.name }));
+    } else {
+      console.log(`Created agent ${agent.name} <${agent.email}>. They log in to the inbox.`);
+    }
+    return 0;
+  });
+}
+
+function requireOption(value: string | undefined, usage: string): string {
+  if (value === undefined || value.trim() === '') throw new UsageError(usage);
+  return value;
+}
+
+/** Runs `run` on the migrated database with the workspace of this siteId, or fails naming it. */
+async function withWorkspace(
+  siteId: string,
+  run: (db: DatabaseHandle['db'], workspaceId: string) => Promise<number>,
+): Promise<number> {
+  return withDatabase(async ({ db }) => {
+    await migrateToLatest(db);
+    const workspace = await findWorkspaceBySiteId(db, siteId);
+    if (workspace === undefined) {
+      console.error(`sonny: no workspace has siteId ${siteId}`);
+      return 1;
+    }
+    return run(db, workspace.id);
   });
 }
 

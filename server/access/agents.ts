@@ -82,6 +82,10 @@ export interface Session {
  * same error after the same work, so neither reveals which agents exist.
  */
 export async function login(db: Db, rawEmail: string, password: string): Promise<Session> {
+  // No valid password is longer; refusing early keeps huge inputs away from scrypt.
+  if ([...password].length > PASSWORD_LIMITS.max) {
+    throw new SonnyError(ErrorCode.UNAUTHENTICATED, 'Wrong email or password.');
+  }
   const normalized = rawEmail.trim().normalize('NFC').toLowerCase();
   const row = await db
     .selectFrom('agents')

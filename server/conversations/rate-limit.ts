@@ -40,3 +40,6 @@ export class RateLimiter {
 
 /** How many messages one visitor may send: 20 in any 10 seconds. */
 export const VISITOR_MESSAGE_RATE = { limit: 20, windowMs: 10_000 } as const;
+
+/** How many times one agent email may try to log in: 10 in any 5 minutes, against guessing. */
+export const LOGIN_ATTEMPT_RATE = { limit: 10, windowMs: 5 * 60_000 } as const;

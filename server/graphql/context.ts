@@ -15,8 +15,11 @@ export interface VisitorSession {
 export interface Context {
   readonly db: Db;
   readonly pubsub: PubSub;
-  /** Per-instance limits on what visitors may do, by visitor id. */
-  readonly rateLimits: { readonly visitorMessages: RateLimiter };
+  /** Per-instance limits: visitor messages by visitor id, login attempts by email. */
+  readonly rateLimits: {
+    readonly visitorMessages: RateLimiter;
+    readonly loginAttempts: RateLimiter;
+  };
   /** Set on sockets whose join was accepted; null over HTTP and before a join. */
   readonly visitorSession: VisitorSession | null;
   /** The agent or API key behind the request's token; null without a valid one. */

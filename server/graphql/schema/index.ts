@@ -5,6 +5,9 @@ import './message.ts';
 import './conversation.ts';
 import './visitor.ts';
 import './visitor-event.ts';
+import './workspace.ts';
+import './agent.ts';
+import './api-key.ts';
 
 builder.queryType({});
 builder.mutationType({});

@@ -1,0 +1,80 @@
+import { type AgentModel, findAgent, login, logout, type Session } from '../../access/agents.ts';
+import { findWorkspace } from '../../access/workspaces.ts';
+import { channels } from '../../realtime/channels.ts';
+import { builder } from '../builder.ts';
+import { ErrorCode, SonnyError } from '../errors.ts';
+import { Workspace } from './workspace.ts';
+
+export const Agent = builder.objectRef<AgentModel>('Agent').implement({
+  description: 'A person who answers visitors in the inbox.',
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    email: t.exposeString('email'),
+    name: t.exposeString('name'),
+    workspace: t.field({
+      type: Workspace,
+      resolve: async (agent, _args, context) => {
+        const workspace = await findWorkspace(context.db, agent.workspaceId);
+        if (workspace === undefined) throw new Error('The agent’s workspace is gone.');
+        return workspace;
+      },
+    }),
+  }),
+});
+
+builder.queryField('me', (t) =>
+  t.withAuth({ agent: true }).field({
+    type: Agent,
+    description: 'The signed-in agent.',
+    resolve: async (_root, _args, context) => {
+      const agent = await findAgent(context.db, context.principal.agentId);
+      if (agent === undefined) throw new Error('The session’s agent is gone.');
+      return agent;
+    },
+  }),
+);
+
+const LoginPayload = builder.objectRef<Session>('LoginPayload').implement({
+  fields: (t) => ({
+    token: t.exposeString('token', {
+      description:
+        'The session token: send it as `Authorization: Bearer <token>` or as `{ authToken }` in connection_init. Shown once.',
+    }),
+    expiresAt: t.field({ type: 'DateTime', resolve: (session) => session.expiresAt }),
+    agent: t.field({ type: Agent, resolve: (session) => session.agent }),
+  }),
+});
+
+builder.mutationField('login', (t) =>
+  t.field({
+    type: LoginPayload,
+    description:
+      'Signs an agent in. A wrong password and an unknown email both answer UNAUTHENTICATED.',
+    args: {
+      email: t.arg.string({ required: true }),
+      password: t.arg.string({ required: true }),
+    },
+    resolve: (_root, { email, password }, context) => {
+      const verdict = context.rateLimits.loginAttempts.take(email.trim().toLowerCase());
+      if (!verdict.allowed) {
+        throw new SonnyError(ErrorCode.RATE_LIMITED, 'Too many login attempts; wait a moment.', {
+          retryAfterSeconds: Math.ceil(verdict.retryAfterMs / 1000),
+        });
+      }
+      return login(context.db, email, password);
+    },
+  }),
+);
+
+builder.mutationField('logout', (t) =>
+  t.withAuth({ agent: true }).boolean({
+    description:
+      'Revokes the session token of this request; sockets opened with it are closed (4401).',
+    resolve: async (_root, _args, context) => {
+      const { sessionId } = context.principal;
+      await logout(context.db, sessionId);
+      context.pubsub.publish(channels.endedSessions, { sessionId });
+      return true;
+    },
+  }),
+);
