@@ -1,3 +1,4 @@
+import type { InboxEventModel } from '../conversations/inbox-events.ts';
 import type { MessageModel } from '../conversations/messages.ts';
 import { channel } from './pubsub.ts';
 
@@ -7,6 +8,9 @@ export const channels = {
   visitorMessages: (visitorId: string) => channel<MessageModel>(`visitor:${visitorId}:messages`),
   /** Messages added to any conversation linked to one contact: what its verified visitors see. */
   contactMessages: (contactId: string) => channel<MessageModel>(`contact:${contactId}:messages`),
+  /** A workspace's inbox events (conversations, messages, identifies), for its agents. */
+  inboxEvents: (workspaceId: string) =>
+    channel<InboxEventModel>(`workspace:${workspaceId}:inbox-events`),
   /** Visitors that were reset: each instance closes its sockets of that visitor. */
   endedVisitors: channel<{ visitorId: string }>('visitors:ended'),
   /** Agent sessions that logged out: each instance closes the sockets opened with them. */

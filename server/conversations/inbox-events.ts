@@ -1,0 +1,116 @@
+import { sql } from 'kysely';
+import type { Executor, InboxEventKind, InboxEventRow, Transaction } from '../db/database.ts';
+import { channels } from '../realtime/channels.ts';
+import type { PubSub } from '../realtime/pubsub.ts';
+
+/**
+ * One entry of a workspace's inbox log, as the API and pub/sub carry it. Plain JSON, so it
+ * crosses Redis unchanged; the objects it names are read when a subscriber resolves it.
+ */
+export interface InboxEventModel {
+  readonly id: string;
+  /** Position in the log, a decimal bigint: within a workspace, equal to commit order. */
+  readonly seq: string;
+  readonly workspaceId: string;
+  readonly kind: InboxEventKind;
+  readonly conversationId: string | null;
+  readonly messageId: string | null;
+  readonly visitorId: string | null;
+  readonly contactId: string | null;
+  /** ISO 8601. */
+  readonly createdAt: string;
+}
+
+/** The one mapping from an inbox event row to its model. */
+export function toInboxEvent(row: InboxEventRow): InboxEventModel {
+  return {
+    id: row.id,
+    seq: row.seq,
+    workspaceId: row.workspace_id,
+    kind: row.kind,
+    conversationId: row.conversation_id,
+    messageId: row.message_id,
+    visitorId: row.visitor_id,
+    contactId: row.contact_id,
+    createdAt: row.created_at.toISOString(),
+  };
+}
+
+export interface NewInboxEvent {
+  readonly workspaceId: string;
+  readonly kind: InboxEventKind;
+  readonly conversationId?: string | null;
+  readonly messageId?: string | null;
+  readonly visitorId?: string | null;
+  readonly contactId?: string | null;
+}
+
+/** Namespace of the advisory locks below, so they never collide with another use of them. */
+const INBOX_LOG_LOCK = 0x1b0c;
+
+/**
+ * Records an event in the workspace's log, inside the transaction of the change it records:
+ * the event exists exactly when the change does. Publish the returned model with
+ * {@link publishInboxEvents} after the transaction commits.
+ *
+ * Appends in one workspace are serialised until commit (a transaction-scoped advisory lock),
+ * so `seq` order is commit order and `inboxEvents(after)` can never skip an event that
+ * committed late with a smaller `seq`. Take row locks (the visitor's) before calling this.
+ */
+export async function appendInboxEvent(
+  trx: Transaction,
+  event: NewInboxEvent,
+): Promise<InboxEventModel> {
+  await sql`select pg_advisory_xact_lock(${INBOX_LOG_LOCK}, hashtext(${event.workspaceId}))`.execute(
+    trx,
+  );
+  const row = await trx
+    .insertInto('inbox_events')
+    .values({
+      workspace_id: event.workspaceId,
+      kind: event.kind,
+      conversation_id: event.conversationId ?? null,
+      message_id: event.messageId ?? null,
+      visitor_id: event.visitorId ?? null,
+      contact_id: event.contactId ?? null,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return toInboxEvent(row);
+}
+
+/** Publishes committed events on their workspaces' channels. */
+export function publishInboxEvents(pubsub: PubSub, events: readonly InboxEventModel[]): void {
+  for (const event of events) pubsub.publish(channels.inboxEvents(event.workspaceId), event);
+}
+
+/** The position of an event, if it belongs to the workspace. */
+export async function findInboxEventSeq(
+  db: Executor,
+  workspaceId: string,
+  eventId: string,
+): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('inbox_events')
+    .select('seq')
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', eventId)
+    .executeTakeFirst();
+  return row?.seq;
+}
+
+/** The workspace's events after position `afterSeq`, oldest first. */
+export async function listInboxEventsAfter(
+  db: Executor,
+  workspaceId: string,
+  afterSeq: string,
+): Promise<InboxEventModel[]> {
+  const rows = await db
+    .selectFrom('inbox_events')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .where('seq', '>', afterSeq)
+    .orderBy('seq')
+    .execute();
+  return rows.map(toInboxEvent);
+}
