@@ -93,7 +93,7 @@ export async function buildApp(config: Config): Promise<App> {
     });
   });
   const sockets = new OwnedSockets();
-  const websocket = serveGraphqlWs({ server, yoga, db, sockets });
+  const websocket = serveGraphqlWs({ server, yoga, db, pubsub: events, sockets });
   const stopListeningToVisitors = events.listen(channels.endedVisitors, ({ visitorId }) =>
     sockets.closeAll(visitorId, JoinCloseCode.Forbidden, ForbiddenReason.VisitorEnded),
   );

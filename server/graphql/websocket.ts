@@ -5,11 +5,13 @@ import { useServer } from 'graphql-ws/use/ws';
 import type { YogaServerInstance } from 'graphql-yoga';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { authenticate } from '../access/principal.ts';
+import { publishInboxEvents } from '../conversations/inbox-events.ts';
 import type { Db } from '../db/database.ts';
 import { joinVisitor } from '../identity/join.ts';
 import type { VisitorRef } from '../identity/visitors.ts';
 import { GRAPHQL_PATH, JoinCloseCode, UnauthorizedReason } from '../protocol.ts';
 import type { OwnedSockets } from '../realtime/owned-sockets.ts';
+import type { PubSub } from '../realtime/pubsub.ts';
 import type { VisitorSession } from './context.ts';
 
 /** What Yoga's context factory receives from a socket, beside graphql-ws's own context. */
@@ -44,9 +46,10 @@ export function serveGraphqlWs(options: {
   server: Server;
   yoga: YogaServerInstance<SocketContext, object>;
   db: Db;
+  pubsub: PubSub;
   sockets: OwnedSockets;
 }): { close(): Promise<void> } {
-  const { yoga, db, sockets } = options;
+  const { yoga, db, pubsub, sockets } = options;
   const wsServer = new WebSocketServer({ server: options.server, path: GRAPHQL_PATH });
   const states = new WeakMap<WebSocket, SocketState>();
   const stateOf = (socket: WebSocket): SocketState => {
@@ -95,6 +98,7 @@ export function serveGraphqlWs(options: {
           socket.close(outcome.closeCode, outcome.reason);
           return false;
         }
+        publishInboxEvents(pubsub, outcome.inboxEvents);
         const state = stateOf(socket);
         state.visitor = outcome.visitor;
         state.owner = outcome.visitor.id;

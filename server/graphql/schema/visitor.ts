@@ -1,4 +1,5 @@
-import { listVisitorConversations } from '../../conversations/conversations.ts';
+import { listScopeConversations, visitorScope } from '../../access/visitor-scope.ts';
+import { publishInboxEvents } from '../../conversations/inbox-events.ts';
 import type { ContactRow } from '../../db/database.ts';
 import { type IdentifyResult, identifyVisitor } from '../../identity/identify.ts';
 import { parseEmail, parseName } from '../../identity/identity-input.ts';
@@ -18,10 +19,17 @@ export const Visitor = builder.objectRef<VisitorModel>('Visitor').implement({
       description: 'Whether the visitor is bound to a contact; the email prompt is then skipped.',
       resolve: (visitor) => visitor.contactId !== null,
     }),
+    identityVerified: t.boolean({
+      description:
+        'Whether the visitor identified with a valid identity token; only then does it see its contact’s conversations from other devices.',
+      resolve: (visitor) => visitor.identityVerified,
+    }),
     conversations: t.field({
       type: [Conversation],
-      description: "The visitor's conversations, newest first.",
-      resolve: (visitor, _args, context) => listVisitorConversations(context.db, visitor.id),
+      description:
+        'The visitor’s conversations, newest first; for a verified visitor every conversation of its contact, from any device.',
+      resolve: (visitor, _args, context) =>
+        listScopeConversations(context.db, visitorScope(visitor)),
     }),
   }),
 });
@@ -38,6 +46,10 @@ const IdentifyVisitorInput = builder.inputType('IdentifyVisitorInput', {
   fields: (t) => ({
     email: t.string({ required: true }),
     name: t.string({ description: 'Blank or absent keeps the name the contact has.' }),
+    identityToken: t.string({
+      description:
+        'A token the site’s backend minted for this email (createIdentityToken, or signed with the identity secret). Makes the identify verified.',
+    }),
   }),
 });
 
@@ -61,14 +73,17 @@ builder.mutationField('identifyVisitor', (t) =>
   t.withAuth({ visitor: true }).field({
     type: IdentifyVisitorPayload,
     description:
-      'Binds this visitor to the contact with this email (created if new) and links its conversations that have no contact yet.',
+      'Binds this visitor to the contact with this email (created if new) and links its conversations that have no contact yet. With a valid identityToken the identify is verified; see the README.',
     args: { input: t.arg({ type: IdentifyVisitorInput, required: true }) },
-    resolve: (_root, { input }, context) => {
+    resolve: async (_root, { input }, context) => {
       const identity = {
         email: parseEmail(input.email, 'input.email'),
         name: parseName(input.name, 'input.name'),
+        identityToken: input.identityToken ?? null,
       };
-      return identifyVisitor(context.db, context.visitorSession.visitor, identity);
+      const result = await identifyVisitor(context.db, context.visitorSession.visitor, identity);
+      publishInboxEvents(context.pubsub, result.inboxEvents);
+      return result;
     },
   }),
 );
