@@ -94,6 +94,8 @@ interface RunningServer {
   readonly graphqlUrl: string;
   /** Resolves with the exit code when the process exits. */
   readonly exited: Promise<number | null>;
+  /** What the server printed so far. */
+  stdout(): string;
 }
 
 /** Starts `node server/index.ts` on `dataDir` and waits until it says it is running. */
@@ -131,7 +133,9 @@ async function startServer(dataDir: string): Promise<RunningServer> {
       reject(new Error(`The server exited (${code ?? signal}) before it ran.\nstderr: ${stderr}`));
     });
   });
-  return { child, graphqlUrl, exited };
+  // The lines after the URL arrive in the same write, or right after it.
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  return { child, graphqlUrl, exited, stdout: () => stdout };
 }
 
 function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
@@ -332,6 +336,38 @@ describe('sonny apikey create and agent create', () => {
       expect(await db.selectFrom('agents').selectAll().execute()).toEqual([]);
     });
   });
+});
+
+describe('npm start', () => {
+  it('prints the demo page, the inbox and a ready login, with a new password at every start', async () => {
+    const dataDir = tempDataDir();
+    const logins: Array<{ email: string; password: string }> = [];
+    for (let start = 0; start < 2; start++) {
+      const server = await startServer(dataDir);
+      const printed = server.stdout();
+      const origin = new URL(server.graphqlUrl).origin;
+      expect(printed).toContain(`Demo page:                    ${origin}/\n`);
+      expect(printed).toContain(`Agent inbox:                  ${origin}/inbox\n`);
+      const match = /Inbox login: +(\S+) \/ (\S+)/.exec(printed);
+      expect(match).not.toBeNull();
+      const login = { email: match?.[1] ?? '', password: match?.[2] ?? '' };
+      logins.push(login);
+      const response = await fetch(server.graphqlUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          query:
+            'mutation ($e: String!, $p: String!) { login(email: $e, password: $p) { agent { name } } }',
+          variables: { e: login.email, p: login.password },
+        }),
+      });
+      expect(await response.json()).toEqual({ data: { login: { agent: { name: 'Demo Agent' } } } });
+      server.child.kill('SIGTERM');
+      await within(server.exited, 15_000, 'The server exit after SIGTERM');
+    }
+    expect(logins[1]?.email).toBe(logins[0]?.email);
+    expect(logins[1]?.password).not.toBe(logins[0]?.password);
+  }, 90_000);
 });
 
 describe('sonny (usage)', () => {

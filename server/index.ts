@@ -19,6 +19,13 @@ async function main(): Promise<void> {
   if (demo.apiKey !== null) {
     console.log(`  Demo workspace API key:       ${demo.apiKey}  (shown once; stored hashed)`);
   }
+  console.log(`  Demo page:                    ${origin}/`);
+  console.log(`  Agent inbox:                  ${origin}/inbox`);
+  if (demo.login !== null) {
+    console.log(
+      `  Inbox login:                  ${demo.login.email} / ${demo.login.password}  (new at every start)`,
+    );
+  }
 
   let stopping = false;
   const stop = async (signal: string) => {
