@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { inboxHandler } from './inbox.ts';
 
 /**
  * Serves one kind of page or asset. Returns false when the request is not its own, so the
@@ -7,7 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 export type WebHandler = (request: IncomingMessage, response: ServerResponse) => Promise<boolean>;
 
 /** Every non-GraphQL path the server answers, tried in order; anything else is a 404. */
-const handlers: WebHandler[] = [];
+const handlers: WebHandler[] = [inboxHandler()];
 
 export async function serveWeb(request: IncomingMessage, response: ServerResponse): Promise<void> {
   for (const handler of handlers) {

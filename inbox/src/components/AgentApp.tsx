@@ -1,0 +1,62 @@
+import { useCallback, useEffect, useState } from 'react';
+import { Provider } from 'urql';
+import { type ConnectionState, createInboxClient, type InboxClient } from '../client.ts';
+import type { InboxError } from '../errors.ts';
+import { InboxEventsProvider } from '../events.tsx';
+import { LogoutMutation } from '../graphql.ts';
+import { useRoute } from '../router.tsx';
+import type { Session } from '../session.ts';
+import { ContactsPage } from './ContactsPage.tsx';
+import { ConversationsPage } from './ConversationsPage.tsx';
+import { ErrorMessage } from './ErrorMessage.tsx';
+import { Header } from './Header.tsx';
+import { SettingsPage } from './SettingsPage.tsx';
+
+/** Everything a logged-in agent sees: one client, one event stream, one page at a time. */
+export function AgentApp(props: { session: Session; onLogout: (reason: string | null) => void }) {
+  const { session, onLogout } = props;
+  const [client, setClient] = useState<InboxClient | null>(null);
+  const [connection, setConnection] = useState<ConnectionState>('connecting');
+  const [liveError, setLiveError] = useState<InboxError | null>(null);
+  const route = useRoute();
+
+  useEffect(() => {
+    const created = createInboxClient({
+      token: session.token,
+      onConnectionState: (state) => {
+        setConnection(state);
+        if (state === 'connected') setLiveError(null);
+      },
+      onRejected: () => onLogout('Your session has ended. Log in again.'),
+    });
+    setClient(created);
+    return () => created.dispose();
+  }, [session.token, onLogout]);
+
+  const logout = useCallback(async () => {
+    if (client) {
+      // The session token is revoked on the server; the agent is logged out here either way.
+      await client.urql.mutation(LogoutMutation, {}).toPromise();
+    }
+    onLogout(null);
+  }, [client, onLogout]);
+
+  if (client === null) return null;
+  return (
+    <Provider value={client.urql}>
+      <InboxEventsProvider client={client} onError={setLiveError}>
+        <div className="app">
+          <Header route={route} agent={session.agent} connection={connection} onLogout={logout} />
+          <ErrorMessage error={liveError} prefix="Live updates stopped" />
+          <main className="page">
+            {route.page === 'conversations' && (
+              <ConversationsPage conversationId={route.conversationId} />
+            )}
+            {route.page === 'contacts' && <ContactsPage contactId={route.contactId} />}
+            {route.page === 'settings' && <SettingsPage />}
+          </main>
+        </div>
+      </InboxEventsProvider>
+    </Provider>
+  );
+}

@@ -1,0 +1,86 @@
+import { type FormEvent, type KeyboardEvent, useRef, useState } from 'react';
+import { useClient } from 'urql';
+import { type InboxError, toInboxError } from '../errors.ts';
+import { type Message, ReplyMutation } from '../graphql.ts';
+import { randomId } from '../ids.ts';
+
+/**
+ * The reply box. Enter sends, Shift+Enter starts a new line. While a reply is on its way the
+ * box is locked and says so; a failed reply keeps its text and its clientMessageId, so sending
+ * it again can never post it twice.
+ */
+export function Composer(props: { conversationId: string; onSent: (message: Message) => void }) {
+  const client = useClient();
+  const [body, setBody] = useState('');
+  const [pending, setPending] = useState(false);
+  const [error, setError] = useState<InboxError | null>(null);
+  // One id per text: a retry of the same text reuses it, any edit or a delivery renews it.
+  const draftId = useRef<string>(randomId());
+  const sending = useRef(false);
+
+  const send = async () => {
+    const text = body;
+    if (sending.current || text.trim() === '') return;
+    sending.current = true;
+    setPending(true);
+    setError(null);
+    const result = await client
+      .mutation(ReplyMutation, {
+        input: {
+          conversationId: props.conversationId,
+          body: text,
+          clientMessageId: draftId.current,
+        },
+      })
+      .toPromise();
+    sending.current = false;
+    setPending(false);
+    if (result.data) {
+      props.onSent(result.data.replyToConversation);
+      draftId.current = randomId();
+      setBody('');
+    } else {
+      setError(toInboxError(result.error));
+    }
+  };
+
+  const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
+      event.preventDefault();
+      void send();
+    }
+  };
+  const onSubmit = (event: FormEvent) => {
+    event.preventDefault();
+    void send();
+  };
+
+  return (
+    <form className="composer" onSubmit={onSubmit} aria-busy={pending}>
+      <label className="sr-only" htmlFor="composer-body">
+        Reply
+      </label>
+      <textarea
+        id="composer-body"
+        placeholder="Write a reply. Enter sends, Shift+Enter starts a new line."
+        value={body}
+        readOnly={pending}
+        rows={3}
+        onChange={(event) => {
+          setBody(event.target.value);
+          draftId.current = randomId();
+          if (error) setError(null);
+        }}
+        onKeyDown={onKeyDown}
+      />
+      {error && (
+        <p className="error" role="alert">
+          Not sent: {error.message}
+        </p>
+      )}
+      <button type="submit" disabled={pending || body.trim() === ''}>
+        {pending ? 'Sending…' : 'Send'}
+      </button>
+    </form>
+  );
+}

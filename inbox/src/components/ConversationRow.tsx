@@ -1,0 +1,49 @@
+import { formatTime } from '../format.ts';
+import type { ConversationSummary } from '../graphql.ts';
+import { Link } from '../router.tsx';
+import { IdentityBadge } from './IdentityBadge.tsx';
+
+/** One row: who, whether verified, the last message, when, and how many are unread. */
+export function ConversationRow(props: { conversation: ConversationSummary; selected: boolean }) {
+  const { conversation } = props;
+  const { contact, lastMessage } = conversation;
+  return (
+    <li
+      className={`conversation-row ${props.selected ? 'selected' : ''}`}
+      data-id={conversation.id}
+    >
+      <Link
+        className="row-link"
+        to={{ page: 'conversations', conversationId: conversation.id }}
+        aria-current={props.selected ? 'page' : undefined}
+      >
+        <span className="who">
+          <span className="name">
+            {contact ? contact.name || contact.email : 'Anonymous visitor'}
+          </span>
+          {contact?.name && <span className="email">{contact.email}</span>}
+          <IdentityBadge contact={contact} verified={conversation.identityVerified} />
+        </span>
+        <span className="last">
+          {lastMessage ? (
+            <>
+              {lastMessage.author === 'AGENT' && <span className="you">You: </span>}
+              {lastMessage.body}
+            </>
+          ) : (
+            'No messages yet'
+          )}
+        </span>
+        <time dateTime={conversation.lastActivityAt}>
+          {formatTime(conversation.lastActivityAt)}
+        </time>
+        {conversation.unreadCount > 0 && (
+          <span className="unread">
+            {conversation.unreadCount}
+            <span className="sr-only"> unread</span>
+          </span>
+        )}
+      </Link>
+    </li>
+  );
+}

@@ -1,0 +1,19 @@
+import { useState } from 'react';
+import type { ConversationStatus } from '../graphql.ts';
+import { ConversationList } from './ConversationList.tsx';
+import { ConversationView } from './ConversationView.tsx';
+
+/** The list on the left, the open conversation and its contact on the right. */
+export function ConversationsPage(props: { conversationId: string | null }) {
+  const [status, setStatus] = useState<ConversationStatus>('OPEN');
+  return (
+    <div className={`conversations ${props.conversationId ? 'has-selection' : ''}`}>
+      <ConversationList status={status} onStatus={setStatus} selectedId={props.conversationId} />
+      {props.conversationId ? (
+        <ConversationView key={props.conversationId} conversationId={props.conversationId} />
+      ) : (
+        <p className="placeholder">Choose a conversation to read and reply.</p>
+      )}
+    </div>
+  );
+}

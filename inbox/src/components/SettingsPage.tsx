@@ -1,0 +1,28 @@
+import { useQuery } from 'urql';
+import { toInboxError } from '../errors.ts';
+import { SettingsQuery } from '../graphql.ts';
+import { ApiKeys } from './ApiKeys.tsx';
+import { ErrorMessage } from './ErrorMessage.tsx';
+import { IdentitySettings } from './IdentitySettings.tsx';
+import { InstallSnippet } from './InstallSnippet.tsx';
+
+export function SettingsPage() {
+  const [result, refetch] = useQuery({ query: SettingsQuery, variables: {} });
+  const data = result.data;
+  if (!data) {
+    return result.error ? (
+      <ErrorMessage error={toInboxError(result.error)} />
+    ) : (
+      <p className="loading">Loading…</p>
+    );
+  }
+  const reload = () => refetch({ requestPolicy: 'network-only' });
+  return (
+    <div className="settings">
+      <h2>Settings of {data.workspace.name}</h2>
+      <InstallSnippet siteId={data.workspace.siteId} />
+      <IdentitySettings workspace={data.workspace} onChanged={reload} />
+      <ApiKeys apiKeys={data.apiKeys} onChanged={reload} />
+    </div>
+  );
+}

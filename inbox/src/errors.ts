@@ -1,0 +1,60 @@
+import { CombinedError } from 'urql';
+
+/**
+ * Every failure the inbox shows, whatever raised it: a GraphQL error with `extensions.code`,
+ * a network failure, a closed socket or a bug. Components only ever see this type.
+ */
+export interface InboxError {
+  /** The server's `extensions.code`, or `NETWORK_ERROR` / `UNEXPECTED` for client-side failures. */
+  readonly code: string;
+  /** A sentence for the agent. */
+  readonly message: string;
+  /** The argument the server refused (`extensions.field`), when it named one. */
+  readonly field: string | null;
+}
+
+/** Sentences for codes whose server message is not meant for an agent. */
+const WORDS: Record<string, string> = {
+  UNAUTHENTICATED: 'Your session has ended. Log in again.',
+  FORBIDDEN: 'You are not allowed to do this.',
+  NOT_FOUND: 'This no longer exists.',
+  RATE_LIMITED: 'Too many requests. Wait a moment and try again.',
+  NETWORK_ERROR: 'Cannot reach the Sonny server. Check the connection and try again.',
+  UNEXPECTED: 'Something went wrong on the server. Try again.',
+};
+
+/** Codes whose server message already says what was wrong with the input. */
+const SERVER_WORDED = new Set(['BAD_USER_INPUT', 'IDENTITY_CONFLICT']);
+
+export function inboxError(
+  code: string,
+  message?: string,
+  field: string | null = null,
+): InboxError {
+  const words = (SERVER_WORDED.has(code) && message) || WORDS[code] || message || WORDS.UNEXPECTED;
+  return { code, message: words ?? 'Something went wrong.', field };
+}
+
+/** Normalises anything thrown or returned by urql, graphql-ws or fetch. */
+export function toInboxError(error: unknown): InboxError {
+  if (error instanceof CombinedError) {
+    const first = error.graphQLErrors[0];
+    if (first) {
+      const code =
+        typeof first.extensions?.code === 'string' ? first.extensions.code : 'UNEXPECTED';
+      const field = typeof first.extensions?.field === 'string' ? first.extensions.field : null;
+      return inboxError(code, first.message, field);
+    }
+    return inboxError('NETWORK_ERROR');
+  }
+  if (isCloseEvent(error)) {
+    if (error.code === 4401 || error.code === 4403) return inboxError('UNAUTHENTICATED');
+    return inboxError('NETWORK_ERROR');
+  }
+  if (error instanceof TypeError) return inboxError('NETWORK_ERROR');
+  return inboxError('UNEXPECTED');
+}
+
+function isCloseEvent(value: unknown): value is { code: number; reason: string } {
+  return typeof value === 'object' && value !== null && 'code' in value && 'reason' in value;
+}

@@ -1,0 +1,79 @@
+import { createContext, type ReactNode, useContext, useEffect, useRef } from 'react';
+import type { InboxClient } from './client.ts';
+import { type InboxError, toInboxError } from './errors.ts';
+import { type InboxEvent, InboxEventsSubscription } from './graphql.ts';
+
+type Listener = (event: InboxEvent) => void;
+
+interface InboxEvents {
+  listen(listener: Listener): () => void;
+}
+
+const EventsContext = createContext<InboxEvents | null>(null);
+
+/** How many event ids are remembered to drop the ones a replay delivers twice. */
+const SEEN_LIMIT = 1000;
+
+/**
+ * Subscribes once to `inboxEvents` for the whole app and hands each event to every listener.
+ * After a reconnect it subscribes again with `after` set to the last event it saw, so the
+ * server replays what was missed; events delivered twice across the switch are dropped.
+ */
+export function InboxEventsProvider(props: {
+  client: InboxClient;
+  onError: (error: InboxError) => void;
+  children: ReactNode;
+}) {
+  const listeners = useRef(new Set<Listener>());
+  const value = useRef<InboxEvents>({
+    listen(listener) {
+      listeners.current.add(listener);
+      return () => listeners.current.delete(listener);
+    },
+  });
+  const { client, onError } = props;
+
+  useEffect(() => {
+    let lastId: string | null = null;
+    const seen = new Set<string>();
+    let stop = () => {};
+    const start = () => {
+      stop();
+      const source = client.urql.subscription(InboxEventsSubscription, { after: lastId });
+      stop = source.subscribe((result) => {
+        if (result.error) {
+          onError(toInboxError(result.error));
+          return;
+        }
+        const event = result.data?.inboxEvents;
+        if (!event || seen.has(event.id)) return;
+        seen.add(event.id);
+        if (seen.size > SEEN_LIMIT) {
+          const oldest = seen.values().next().value;
+          if (oldest !== undefined) seen.delete(oldest);
+        }
+        lastId = event.id;
+        for (const listener of listeners.current) listener(event);
+      }).unsubscribe;
+    };
+    start();
+    const off = client.socket.on('connected', (_socket, _payload, wasRetry) => {
+      if (wasRetry) start();
+    });
+    return () => {
+      off();
+      stop();
+    };
+  }, [client, onError]);
+
+  return <EventsContext.Provider value={value.current}>{props.children}</EventsContext.Provider>;
+}
+
+/** Calls `listener` with every inbox event while the component is mounted. */
+export function useInboxEvent(listener: Listener): void {
+  const events = useContext(EventsContext);
+  if (events === null) throw new Error('useInboxEvent needs an InboxEventsProvider');
+  const latest = useRef(listener);
+  latest.current = listener;
+  useEffect(() => events.listen((event) => latest.current(event)), [events]);
+}

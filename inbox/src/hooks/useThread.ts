@@ -1,0 +1,138 @@
+import { useCallback, useEffect, useState } from 'react';
+import { useClient } from 'urql';
+import { type InboxError, toInboxError } from '../errors.ts';
+import { useInboxEvent } from '../events.tsx';
+import {
+  ConversationQuery,
+  type ConversationSummary,
+  type Message,
+  OlderMessagesQuery,
+} from '../graphql.ts';
+
+/** Messages loaded at first and per page back. */
+export const THREAD_PAGE = 30;
+
+export interface Thread {
+  readonly conversation: ConversationSummary | null;
+  readonly messages: readonly Message[];
+  readonly loading: boolean;
+  /** The conversation does not exist, or belongs to another workspace. */
+  readonly notFound: boolean;
+  readonly error: InboxError | null;
+  readonly hasOlder: boolean;
+  readonly loadingOlder: boolean;
+  loadOlder(): void;
+  /** Puts a message the agent sent into the thread (the event for it may come first or later). */
+  addMessage(message: Message): void;
+  /** Takes the conversation as a mutation returned it. */
+  setConversation(conversation: ConversationSummary): void;
+}
+
+/**
+ * One conversation and its messages: the newest page first, older pages on demand, and every
+ * new message, status change and identification live from inbox events.
+ */
+export function useThread(conversationId: string): Thread {
+  const client = useClient();
+  const [conversation, setConversation] = useState<ConversationSummary | null>(null);
+  const [messages, setMessages] = useState<readonly Message[]>([]);
+  const [loading, setLoading] = useState(true);
+  const [notFound, setNotFound] = useState(false);
+  const [error, setError] = useState<InboxError | null>(null);
+  const [hasOlder, setHasOlder] = useState(false);
+  const [loadingOlder, setLoadingOlder] = useState(false);
+
+  useEffect(() => {
+    let cancelled = false;
+    setConversation(null);
+    setMessages([]);
+    setLoading(true);
+    setNotFound(false);
+    setError(null);
+    client
+      .query(
+        ConversationQuery,
+        { id: conversationId, last: THREAD_PAGE },
+        { requestPolicy: 'network-only' },
+      )
+      .toPromise()
+      .then((result) => {
+        if (cancelled) return;
+        setLoading(false);
+        if (result.error) {
+          setError(toInboxError(result.error));
+          return;
+        }
+        const found = result.data?.conversation ?? null;
+        if (found === null) {
+          setNotFound(true);
+          return;
+        }
+        const { messages: page, ...summary } = found;
+        setConversation(summary);
+        setMessages((current) => mergeMessages(page, current));
+        setHasOlder(page.length === THREAD_PAGE);
+      });
+    return () => {
+      cancelled = true;
+    };
+  }, [client, conversationId]);
+
+  const oldestId = messages[0]?.id;
+  const loadOlder = useCallback(() => {
+    if (oldestId === undefined || loadingOlder) return;
+    setLoadingOlder(true);
+    client
+      .query(
+        OlderMessagesQuery,
+        { id: conversationId, last: THREAD_PAGE, before: oldestId },
+        { requestPolicy: 'network-only' },
+      )
+      .toPromise()
+      .then((result) => {
+        setLoadingOlder(false);
+        const page = result.data?.conversation?.messages;
+        if (!page) {
+          setError(toInboxError(result.error));
+          return;
+        }
+        setMessages((current) => mergeMessages(page, current));
+        setHasOlder(page.length === THREAD_PAGE);
+      });
+  }, [client, conversationId, oldestId, loadingOlder]);
+
+  useInboxEvent((event) => {
+    if (event.conversation?.id === conversationId) setConversation(event.conversation);
+    else if (event.kind === 'VISITOR_IDENTIFIED' && event.contact && event.visitor) {
+      const { contact, visitor } = event;
+      setConversation((current) =>
+        current && current.visitor.id === visitor.id ? { ...current, contact } : current,
+      );
+    }
+    const { message } = event;
+    if (message && message.conversationId === conversationId) {
+      setMessages((current) => mergeMessages(current, [message]));
+    }
+  });
+
+  return {
+    conversation,
+    messages,
+    loading,
+    notFound,
+    error,
+    hasOlder,
+    loadingOlder,
+    loadOlder,
+    addMessage: (message) => setMessages((current) => mergeMessages(current, [message])),
+    setConversation,
+  };
+}
+
+/** Both lists as one, each message once, oldest first. */
+export function mergeMessages(a: readonly Message[], b: readonly Message[]): Message[] {
+  const byId = new Map<string, Message>();
+  for (const message of [...a, ...b]) byId.set(message.id, message);
+  // A stable sort: messages of the same millisecond keep the order the server gave them.
+  return [...byId.values()].sort((x, y) => Date.parse(x.createdAt) - Date.parse(y.createdAt));
+}

@@ -1,0 +1,145 @@
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { extname, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { WebHandler } from './serve.ts';
+
+/** The path the inbox is served under; Vite builds it with this `base`. */
+export const INBOX_PATH = '/inbox';
+
+/** Where `npm run build:inbox` writes the inbox. */
+const DEFAULT_ROOT = fileURLToPath(new URL('../../dist/inbox/', import.meta.url));
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.txt': 'text/plain; charset=utf-8',
+};
+
+/** Vite puts content-hashed files here: they never change, so browsers keep them for a year. */
+const HASHED_ASSETS = '/assets/';
+
+const SECURITY_HEADERS = {
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'same-origin',
+} as const;
+
+/**
+ * Serves the built inbox at `/inbox` and below. Hashed assets are immutable; `index.html`
+ * is revalidated on every load so a deploy is picked up at once. Any other path without a
+ * file extension is a route of the app and gets `index.html` (single-page fallback); a
+ * missing file with an extension is a 404. Paths never leave `root`.
+ */
+export function inboxHandler(root: string = DEFAULT_ROOT): WebHandler {
+  const base = resolve(root);
+  return async (request, response) => {
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    const path = url.pathname;
+    if (path !== INBOX_PATH && !path.startsWith(`${INBOX_PATH}/`)) return false;
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      sendText(response, 405, 'Method not allowed', { allow: 'GET, HEAD' });
+      return true;
+    }
+
+    let relative: string;
+    try {
+      relative = decodeURIComponent(path.slice(INBOX_PATH.length));
+    } catch {
+      sendText(response, 400, 'Bad request');
+      return true;
+    }
+    // `..` segments (also encoded ones, decoded above), backslashes and NUL never reach the disk.
+    if (relative.includes('\0') || relative.includes('\\') || relative.split('/').includes('..')) {
+      sendText(response, 400, 'Bad request');
+      return true;
+    }
+
+    const index = resolve(base, 'index.html');
+    if (!(await isFile(index))) {
+      sendText(
+        response,
+        503,
+        'The inbox is not built. Run `npm run build` (or `npm run build:inbox`), then reload.',
+      );
+      return true;
+    }
+
+    const file = resolve(base, `.${relative}`);
+    if (file !== base && !file.startsWith(base + sep)) {
+      sendText(response, 400, 'Bad request');
+      return true;
+    }
+    if (relative !== '/' && relative !== '' && (await isFile(file))) {
+      const hashed = relative.startsWith(HASHED_ASSETS);
+      sendFile(
+        request,
+        response,
+        file,
+        hashed ? 'public, max-age=31536000, immutable' : 'no-cache',
+      );
+      return true;
+    }
+    if (extname(relative) !== '' || relative.startsWith(HASHED_ASSETS)) {
+      sendText(response, 404, 'Not found');
+      return true;
+    }
+    sendFile(request, response, index, 'no-cache');
+    return true;
+  };
+}
+
+async function isFile(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function sendFile(
+  request: IncomingMessage,
+  response: ServerResponse,
+  file: string,
+  cacheControl: string,
+): void {
+  response.writeHead(200, {
+    'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
+    'cache-control': cacheControl,
+    ...SECURITY_HEADERS,
+  });
+  if (request.method === 'HEAD') {
+    response.end();
+    return;
+  }
+  const stream = createReadStream(file);
+  stream.on('error', (error) => {
+    console.error('Could not read', file, error);
+    response.destroy(error);
+  });
+  stream.pipe(response);
+}
+
+function sendText(
+  response: ServerResponse,
+  status: number,
+  text: string,
+  headers: Record<string, string> = {},
+): void {
+  response.writeHead(status, {
+    'content-type': 'text/plain; charset=utf-8',
+    'cache-control': 'no-store',
+    ...SECURITY_HEADERS,
+    ...headers,
+  });
+  response.end(text);
+}
