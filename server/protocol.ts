@@ -11,12 +11,17 @@ export const GRAPHQL_PATH = '/graphql';
  * `visitorId` is a random UUID the widget generated and keeps; it is the visitor's credential.
  * `email` and `name` carry an identity the page stored with `identify` before the socket
  * connected; the server identifies the visitor before acknowledging the connection.
+ * `identityToken`, minted by the site's backend for that email, makes the identify verified:
+ * the visitor then sees every conversation of the contact, from any device. Without it the
+ * identify is unverified (or refused, when the workspace requires verified identities).
  */
 export interface JoinPayload {
   readonly siteId: string;
   readonly visitorId: string;
   readonly email?: string;
   readonly name?: string;
+  /** A signed identity token for `email` (JWT, HS256); needs `email`. */
+  readonly identityToken?: string;
 }
 
 /** Close codes the server uses beyond graphql-ws's own. */
@@ -28,7 +33,8 @@ export const JoinCloseCode = {
   Forbidden: 4403,
   /**
    * The identity in the join was refused; the close reason is the error code
-   * (`BAD_USER_INPUT`, `IDENTITY_CONFLICT`). Nothing was written.
+   * (`BAD_USER_INPUT`, `IDENTITY_CONFLICT`, `IDENTITY_VERIFICATION_FAILED`,
+   * `IDENTITY_TOKEN_EXPIRED`, `IDENTITY_VERIFICATION_REQUIRED`). Nothing was written.
    */
   IdentityRejected: 4400,
   /**

@@ -75,3 +75,24 @@ export async function findFirstWorkspace(db: Executor): Promise<WorkspaceRow | u
     .limit(1)
     .executeTakeFirst();
 }
+
+/** Changes the workspace's settings; an absent setting stays as it is. */
+export async function updateWorkspaceSettings(
+  db: Executor,
+  workspaceId: string,
+  settings: { readonly requireVerifiedIdentity: boolean | null },
+): Promise<WorkspaceRow> {
+  if (settings.requireVerifiedIdentity === null) {
+    return db
+      .selectFrom('workspaces')
+      .selectAll()
+      .where('id', '=', workspaceId)
+      .executeTakeFirstOrThrow();
+  }
+  return db
+    .updateTable('workspaces')
+    .set({ require_verified_identity: settings.requireVerifiedIdentity })
+    .where('id', '=', workspaceId)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}

@@ -7,6 +7,8 @@ export interface SendResult {
   readonly message: MessageModel;
   /** False when the clientMessageId was already used and the stored message is returned. */
   readonly created: boolean;
+  /** The contact of the message's conversation, if linked: its verified visitors see it too. */
+  readonly contactId: string | null;
 }
 
 /**
@@ -27,9 +29,21 @@ export async function sendVisitorMessage(
       .where('author_visitor_id', '=', visitor.id)
       .where('client_message_id', '=', input.clientMessageId)
       .executeTakeFirst();
-    if (existing !== undefined) return { message: toMessage(existing), created: false };
+    if (existing !== undefined) {
+      return { message: toMessage(existing), created: false, contactId: current.contact_id };
+    }
+    if (current.contact_id !== null) {
+      // The contact's verified visitors replay its messages by seq across all its visitors:
+      // serialising the contact's writes makes seq order equal commit order there too.
+      await trx
+        .selectFrom('contacts')
+        .select('id')
+        .where('id', '=', current.contact_id)
+        .forUpdate()
+        .execute();
+    }
 
-    const conversationId = await openConversationOf(trx, current);
+    const { id: conversationId, contact_id: contactId } = await openConversationOf(trx, current);
     const row = await trx
       .insertInto('messages')
       .values({
@@ -46,26 +60,28 @@ export async function sendVisitorMessage(
       .set({ last_activity_at: sql`now()` })
       .where('id', '=', conversationId)
       .execute();
-    return { message: toMessage(row), created: true };
+    return { message: toMessage(row), created: true, contactId };
   });
 }
 
-async function openConversationOf(trx: Transaction, visitor: VisitorRow): Promise<string> {
+async function openConversationOf(
+  trx: Transaction,
+  visitor: VisitorRow,
+): Promise<{ id: string; contact_id: string | null }> {
   const open = await trx
     .selectFrom('conversations')
-    .select('id')
+    .select(['id', 'contact_id'])
     .where('visitor_id', '=', visitor.id)
     .where('status', '=', 'open')
     .executeTakeFirst();
-  if (open !== undefined) return open.id;
-  const created = await trx
+  if (open !== undefined) return open;
+  return trx
     .insertInto('conversations')
     .values({
       workspace_id: visitor.workspace_id,
       visitor_id: visitor.id,
       contact_id: visitor.contact_id,
     })
-    .returning('id')
+    .returning(['id', 'contact_id'])
     .executeTakeFirstOrThrow();
-  return created.id;
 }

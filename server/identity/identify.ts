@@ -1,13 +1,17 @@
 import { sql } from 'kysely';
+import { appendInboxEvent, type InboxEventModel } from '../conversations/inbox-events.ts';
 import type { ContactRow, Db, Transaction, VisitorRow } from '../db/database.ts';
 import { ErrorCode, SonnyError } from '../graphql/errors.ts';
 import { upsertContact } from './contacts.ts';
 import type { EmailAddress } from './identity-input.ts';
+import { verifyIdentityToken } from './identity-tokens.ts';
 import { requireActiveVisitor, type VisitorRef } from './visitors.ts';
 
 export interface Identity {
   readonly email: EmailAddress;
   readonly name: string | null;
+  /** An identity token from the site's backend; null for an unverified identify. */
+  readonly identityToken: string | null;
 }
 
 export interface IdentifyResult {
@@ -15,6 +19,8 @@ export interface IdentifyResult {
   readonly visitor: VisitorRow;
   /** How many of this visitor's conversations this call linked to the contact. */
   readonly linkedConversationCount: number;
+  /** Recorded in the transaction; publish after commit (`publishInboxEvents`). */
+  readonly inboxEvents: readonly InboxEventModel[];
 }
 
 /** {@link identifyVisitorIn} in a transaction of its own. */
@@ -31,6 +37,14 @@ export async function identifyVisitor(
  * the visitor's conversations that have no contact yet. Idempotent for the same email.
  * A visitor bound to another contact gets IDENTITY_CONFLICT: a shared browser must reset
  * before a second person identifies, or they would see the first one's conversations.
+ *
+ * With a valid identity token the identify is verified: the visitor may from then on read
+ * every conversation of the contact, the contact is marked vouched, and the token's signed
+ * `name` (else the given one) is stored. An unverified visitor that later presents a valid
+ * token for its email is upgraded the same way; a verified one stays verified.
+ * Without a token the identify is unverified: it never renames a vouched contact, and the
+ * workspace may refuse it (`requireVerifiedIdentity`) unless the visitor is already verified
+ * for this very email. Every check happens before the first write.
  * Runs inside `trx`: on any error the caller's transaction rolls everything back.
  */
 export async function identifyVisitorIn(
@@ -53,10 +67,41 @@ export async function identifyVisitorIn(
     }
   }
 
-  const contact = await upsertContact(trx, visitor.workspaceId, identity.email, identity.name);
+  let name = identity.name;
+  let verified = false;
+  if (identity.identityToken !== null) {
+    const claims = await verifyIdentityToken(
+      trx,
+      visitor.workspaceId,
+      identity.identityToken,
+      identity.email,
+    );
+    name = claims.name ?? identity.name;
+    verified = true;
+  } else if (!(current.identity_verified && current.contact_id !== null)) {
+    const workspace = await trx
+      .selectFrom('workspaces')
+      .select('require_verified_identity')
+      .where('id', '=', visitor.workspaceId)
+      .executeTakeFirstOrThrow();
+    if (workspace.require_verified_identity) {
+      throw new SonnyError(
+        ErrorCode.IDENTITY_VERIFICATION_REQUIRED,
+        'This site accepts only verified identities: pass an identityToken from its backend.',
+      );
+    }
+  }
+
+  const contact = await upsertContact(trx, visitor.workspaceId, identity.email, name, {
+    vouch: verified,
+  });
   const bound = await trx
     .updateTable('visitors')
-    .set({ contact_id: contact.id, identified_at: sql`coalesce(identified_at, now())` })
+    .set({
+      contact_id: contact.id,
+      identified_at: sql`coalesce(identified_at, now())`,
+      identity_verified: verified || current.identity_verified,
+    })
     .where('id', '=', visitor.id)
     .returningAll()
     .executeTakeFirstOrThrow();
@@ -66,5 +111,36 @@ export async function identifyVisitorIn(
     .where('visitor_id', '=', visitor.id)
     .where('contact_id', 'is', null)
     .executeTakeFirst();
-  return { contact, visitor: bound, linkedConversationCount: Number(linked.numUpdatedRows) };
+  // News for the inbox: the first binding, or a verification. Not a repeat: a widget re-sends
+  // its identity on every join.
+  const inboxEvents =
+    current.contact_id === null || (verified && !current.identity_verified)
+      ? [
+          await appendInboxEvent(trx, {
+            workspaceId: visitor.workspaceId,
+            kind: 'visitor_identified',
+            visitorId: visitor.id,
+            contactId: contact.id,
+          }),
+        ]
+      : [];
+  return {
+    contact,
+    visitor: bound,
+    linkedConversationCount: Number(linked.numUpdatedRows),
+    inboxEvents,
+  };
+}
+
+/**
+ * The integrator's identify: creates or updates the contact of this email and vouches for it,
+ * so visitors identifying without a token can no longer rename it. A given name replaces the
+ * stored one; `null` keeps it.
+ */
+export async function identifyContact(
+  db: Db,
+  workspaceId: string,
+  identity: { readonly email: EmailAddress; readonly name: string | null },
+): Promise<ContactRow> {
+  return upsertContact(db, workspaceId, identity.email, identity.name, { vouch: true });
 }

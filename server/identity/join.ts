@@ -1,4 +1,5 @@
 import { findWorkspaceBySiteId } from '../access/workspaces.ts';
+import type { InboxEventModel } from '../conversations/inbox-events.ts';
 import type { Db } from '../db/database.ts';
 import { badUserInput, SonnyError } from '../graphql/errors.ts';
 import { ForbiddenReason, isUuid, JoinCloseCode } from '../protocol.ts';
@@ -7,7 +8,12 @@ import { parseEmail, parseName } from './identity-input.ts';
 import { upsertVisitor, type VisitorRef } from './visitors.ts';
 
 export type JoinOutcome =
-  | { readonly accepted: true; readonly visitor: VisitorRef }
+  | {
+      readonly accepted: true;
+      readonly visitor: VisitorRef;
+      /** Recorded by the join's identify; publish them (`publishInboxEvents`). */
+      readonly inboxEvents: readonly InboxEventModel[];
+    }
   | { readonly accepted: false; readonly closeCode: number; readonly reason: string };
 
 /**
@@ -28,8 +34,8 @@ export async function joinVisitor(db: Db, payload: unknown): Promise<JoinOutcome
       const visitor = await upsertVisitor(trx, workspace.id, request.visitorId);
       if (visitor.ended_at !== null) throw new VisitorEnded();
       const ref = { id: visitor.id, workspaceId: workspace.id };
-      if (identity !== null) await identifyVisitorIn(trx, ref, identity);
-      return { accepted: true, visitor: ref } as const;
+      const identified = identity === null ? null : await identifyVisitorIn(trx, ref, identity);
+      return { accepted: true, visitor: ref, inboxEvents: identified?.inboxEvents ?? [] } as const;
     });
   } catch (error) {
     if (error instanceof VisitorEnded) return forbidden(ForbiddenReason.VisitorEnded);
@@ -45,23 +51,33 @@ interface JoinRequest {
   readonly visitorId: string;
   readonly email: unknown;
   readonly name: unknown;
+  readonly identityToken: unknown;
 }
 
 function readJoin(payload: unknown): JoinRequest | null {
   if (typeof payload !== 'object' || payload === null) return null;
-  const { siteId, visitorId, email, name } = payload as Record<string, unknown>;
+  const { siteId, visitorId, email, name, identityToken } = payload as Record<string, unknown>;
   if (typeof siteId !== 'string' || typeof visitorId !== 'string') return null;
-  return { siteId, visitorId, email, name };
+  return { siteId, visitorId, email, name, identityToken };
 }
 
 /** The identity a join carries, if any; throws BAD_USER_INPUT like `identifyVisitor` would. */
-function readIdentity({ email, name }: JoinRequest): Identity | null {
-  if (email === undefined || email === null) return null;
+function readIdentity({ email, name, identityToken }: JoinRequest): Identity | null {
+  const token = identityToken ?? null;
+  if (token !== null && typeof token !== 'string') {
+    throw badUserInput('identityToken', 'identityToken must be a string.');
+  }
+  if (email === undefined || email === null) {
+    if (token !== null) {
+      throw badUserInput('email', 'identityToken needs the email it vouches for.');
+    }
+    return null;
+  }
   if (typeof email !== 'string') throw badUserInput('email', 'email must be a string.');
   if (name !== undefined && name !== null && typeof name !== 'string') {
     throw badUserInput('name', 'name must be a string.');
   }
-  return { email: parseEmail(email, 'email'), name: parseName(name, 'name') };
+  return { email: parseEmail(email, 'email'), name: parseName(name, 'name'), identityToken: token };
 }
 
 function forbidden(reason: string): Extract<JoinOutcome, { accepted: false }> {

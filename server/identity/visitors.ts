@@ -74,11 +74,13 @@ export interface VisitorModel {
   readonly contactId: string | null;
   readonly email: string | null;
   readonly name: string | null;
+  /** Bound through a valid identity token: sees every conversation of its contact. */
+  readonly identityVerified: boolean;
 }
 
 /** The one mapping from a visitor row and its contact to the API model. */
 export function toVisitor(
-  row: Pick<VisitorRow, 'id' | 'workspace_id' | 'contact_id'>,
+  row: Pick<VisitorRow, 'id' | 'workspace_id' | 'contact_id' | 'identity_verified'>,
   contact: { email: string; name: string | null } | null,
 ): VisitorModel {
   return {
@@ -87,6 +89,7 @@ export function toVisitor(
     contactId: row.contact_id,
     email: contact?.email ?? null,
     name: contact?.name ?? null,
+    identityVerified: row.identity_verified,
   };
 }
 

@@ -19,6 +19,18 @@ export const Conversation = builder.objectRef<ConversationModel>('Conversation')
       type: 'DateTime',
       resolve: (conversation) => conversation.lastActivityAt,
     }),
+    identityVerified: t.boolean({
+      description:
+        'Whether the visitor of this conversation identified with a valid identity token.',
+      resolve: async (conversation, _args, context) => {
+        const visitor = await context.db
+          .selectFrom('visitors')
+          .select('identity_verified')
+          .where('id', '=', conversation.visitorId)
+          .executeTakeFirstOrThrow();
+        return visitor.identity_verified;
+      },
+    }),
     messages: t.field({
       type: [Message],
       description: 'Every message of the conversation, oldest first.',

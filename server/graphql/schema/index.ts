@@ -8,6 +8,7 @@ import './visitor-event.ts';
 import './workspace.ts';
 import './agent.ts';
 import './api-key.ts';
+import './identity-token.ts';
 
 builder.queryType({});
 builder.mutationType({});

@@ -1,7 +1,7 @@
 import { parseClientMessageId, parseMessageBody } from '../../conversations/message-input.ts';
 import type { MessageModel } from '../../conversations/messages.ts';
 import { sendVisitorMessage } from '../../conversations/send-message.ts';
-import { channels } from '../../realtime/channels.ts';
+import { publishMessage } from '../../realtime/message-events.ts';
 import { builder } from '../builder.ts';
 import { ErrorCode, SonnyError } from '../errors.ts';
 
@@ -50,11 +50,11 @@ builder.mutationField('sendMessage', (t) =>
           retryAfterSeconds: Math.ceil(verdict.retryAfterMs / 1000),
         });
       }
-      const { message, created } = await sendVisitorMessage(context.db, visitor, {
+      const { message, created, contactId } = await sendVisitorMessage(context.db, visitor, {
         body,
         clientMessageId,
       });
-      if (created) context.pubsub.publish(channels.visitorMessages(visitor.id), message);
+      if (created) publishMessage(context.pubsub, message, { visitorId: visitor.id, contactId });
       return message;
     },
   }),

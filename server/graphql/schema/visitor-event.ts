@@ -1,12 +1,14 @@
 import {
-  findVisitorMessageSeq,
-  listVisitorMessagesAfter,
-  type MessageModel,
-} from '../../conversations/messages.ts';
+  findScopeMessageSeq,
+  listScopeMessagesAfter,
+  scopeChannel,
+  type VisitorScope,
+  visitorScope,
+} from '../../access/visitor-scope.ts';
+import type { MessageModel } from '../../conversations/messages.ts';
 import type { Db } from '../../db/database.ts';
-import { requireActiveVisitor } from '../../identity/visitors.ts';
+import { loadVisitor } from '../../identity/visitors.ts';
 import { isUuid } from '../../protocol.ts';
-import { channels } from '../../realtime/channels.ts';
 import { replayThenLive } from '../../realtime/replay.ts';
 import { builder } from '../builder.ts';
 import { badUserInput } from '../errors.ts';
@@ -33,18 +35,17 @@ builder.subscriptionField('visitorEvents', (t) =>
   t.withAuth({ visitor: true }).field({
     type: VisitorEvent,
     description:
-      'New messages in this visitor’s conversations. With `after` (a message id), first replays every later message, then goes live: a reconnecting widget loses nothing.',
+      'New messages in this visitor’s conversations, and for a verified visitor in every conversation of its contact (other devices too). With `after` (a message id), first replays every later message, then goes live: a reconnecting widget loses nothing. The scope is fixed when the subscription starts: subscribe again after a verified identifyVisitor.',
     args: { after: t.arg.id({ required: false }) },
     subscribe: async (_root, { after }, context) => {
       const { db, pubsub } = context;
-      const visitor = context.visitorSession.visitor;
-      await requireActiveVisitor(db, visitor);
-      const afterSeq = after ? await seqOfVisitorMessage(db, visitor.id, after) : null;
+      const scope = visitorScope(await loadVisitor(db, context.visitorSession.visitor));
+      const afterSeq = after ? await seqOfVisibleMessage(db, scope, after) : null;
       return replayThenLive<MessageModel>({
-        listen: (onMessage) => pubsub.listen(channels.visitorMessages(visitor.id), onMessage),
+        listen: (onMessage) => pubsub.listen(scopeChannel(scope), onMessage),
         // Without `after` there is no backlog: the subscription starts now.
         loadBacklog: async () =>
-          afterSeq === null ? [] : listVisitorMessagesAfter(db, visitor.id, afterSeq),
+          afterSeq === null ? [] : listScopeMessagesAfter(db, scope, afterSeq),
         key: (message) => message.id,
       });
     },
@@ -52,8 +53,12 @@ builder.subscriptionField('visitorEvents', (t) =>
   }),
 );
 
-async function seqOfVisitorMessage(db: Db, visitorId: string, messageId: string): Promise<string> {
-  const seq = isUuid(messageId) ? await findVisitorMessageSeq(db, visitorId, messageId) : undefined;
+async function seqOfVisibleMessage(
+  db: Db,
+  scope: VisitorScope,
+  messageId: string,
+): Promise<string> {
+  const seq = isUuid(messageId) ? await findScopeMessageSeq(db, scope, messageId) : undefined;
   if (seq === undefined) {
     throw badUserInput(
       'after',

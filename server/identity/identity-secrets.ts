@@ -1,0 +1,97 @@
+import { sql } from 'kysely';
+import { insertIdentitySecret } from '../access/workspaces.ts';
+import type { Db, Executor, IdentitySecretRow } from '../db/database.ts';
+import { badUserInput } from '../graphql/errors.ts';
+
+/** How long tokens of the previous secret keep verifying after a rotation, unless told. */
+export const DEFAULT_ROTATION_GRACE_SECONDS = 86_400;
+/** The longest grace a rotation may give the previous secret: 7 days. */
+export const MAX_ROTATION_GRACE_SECONDS = 7 * 86_400;
+
+/** The secret new tokens are signed with: the one without an end. */
+export async function findCurrentIdentitySecret(
+  db: Executor,
+  workspaceId: string,
+): Promise<IdentitySecretRow> {
+  return db
+    .selectFrom('identity_secrets')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .where('expires_at', 'is', null)
+    .executeTakeFirstOrThrow();
+}
+
+/**
+ * The secret of this `kid` if it belongs to the workspace and still verifies: the current one,
+ * or a rotated one within its grace. The database clock decides, like it set `expires_at`.
+ */
+export async function findVerifyingIdentitySecret(
+  db: Executor,
+  workspaceId: string,
+  kid: string,
+): Promise<IdentitySecretRow | undefined> {
+  return db
+    .selectFrom('identity_secrets')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .where('kid', '=', kid)
+    .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', sql<Date>`now()`)]))
+    .executeTakeFirst();
+}
+
+export interface RotatedIdentitySecret {
+  readonly kid: string;
+  /** The new HMAC key in clear: integrators that mint tokens themselves switch to it. */
+  readonly secret: string;
+  /** Until when tokens of the previous secret still verify. */
+  readonly previousKidExpiresAt: Date | null;
+}
+
+/** Validates a rotation's grace period; `null` means the default of 24 hours. */
+export function parseGraceSeconds(raw: number | null | undefined, field: string): number {
+  if (raw === null || raw === undefined) return DEFAULT_ROTATION_GRACE_SECONDS;
+  if (!Number.isInteger(raw) || raw < 0 || raw > MAX_ROTATION_GRACE_SECONDS) {
+    throw badUserInput(
+      field,
+      `graceSeconds must be a whole number from 0 to ${MAX_ROTATION_GRACE_SECONDS} (7 days).`,
+    );
+  }
+  return raw;
+}
+
+/**
+ * Makes a new current identity secret with a new `kid`. Every older secret that still
+ * verifies does so for at most `graceSeconds` more: a rotation with grace 0 after a leak
+ * leaves only the new secret valid.
+ */
+export async function rotateIdentitySecret(
+  db: Db,
+  workspaceId: string,
+  graceSeconds: number,
+): Promise<RotatedIdentitySecret> {
+  return db.transaction().execute(async (trx) => {
+    // Serialises concurrent rotations of one workspace: each sees the other's new secret.
+    await trx
+      .selectFrom('workspaces')
+      .select('id')
+      .where('id', '=', workspaceId)
+      .forUpdate()
+      .executeTakeFirstOrThrow();
+    const end = sql<Date>`now() + make_interval(secs => ${graceSeconds}::int)`;
+    const previous = await trx
+      .updateTable('identity_secrets')
+      .set({ expires_at: end })
+      .where('workspace_id', '=', workspaceId)
+      .where('expires_at', 'is', null)
+      .returning('expires_at')
+      .executeTakeFirst();
+    await trx
+      .updateTable('identity_secrets')
+      .set({ expires_at: end })
+      .where('workspace_id', '=', workspaceId)
+      .where('expires_at', '>', end)
+      .execute();
+    const created = await insertIdentitySecret(trx, workspaceId);
+    return { ...created, previousKidExpiresAt: previous?.expires_at ?? null };
+  });
+}
