@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Db, Transaction, VisitorRow } from '../db/database.ts';
 import { requireActiveVisitor, type VisitorRef } from '../identity/visitors.ts';
+import { appendInboxEvent, type InboxEventModel } from './inbox-events.ts';
 import { type MessageModel, toMessage } from './messages.ts';
 
 export interface SendResult {
@@ -9,6 +10,8 @@ export interface SendResult {
   readonly created: boolean;
   /** The contact of the message's conversation, if linked: its verified visitors see it too. */
   readonly contactId: string | null;
+  /** Recorded in the transaction (none for a repeat); publish after commit. */
+  readonly inboxEvents: readonly InboxEventModel[];
 }
 
 /**
@@ -30,7 +33,12 @@ export async function sendVisitorMessage(
       .where('client_message_id', '=', input.clientMessageId)
       .executeTakeFirst();
     if (existing !== undefined) {
-      return { message: toMessage(existing), created: false, contactId: current.contact_id };
+      return {
+        message: toMessage(existing),
+        created: false,
+        contactId: current.contact_id,
+        inboxEvents: [],
+      };
     }
     if (current.contact_id !== null) {
       // The contact's verified visitors replay its messages by seq across all its visitors:
@@ -43,7 +51,11 @@ export async function sendVisitorMessage(
         .execute();
     }
 
-    const { id: conversationId, contact_id: contactId } = await openConversationOf(trx, current);
+    const {
+      id: conversationId,
+      contact_id: contactId,
+      opened,
+    } = await openConversationOf(trx, current);
     const row = await trx
       .insertInto('messages')
       .values({
@@ -60,22 +72,36 @@ export async function sendVisitorMessage(
       .set({ last_activity_at: sql`now()` })
       .where('id', '=', conversationId)
       .execute();
-    return { message: toMessage(row), created: true, contactId };
+    const about = {
+      workspaceId: current.workspace_id,
+      conversationId,
+      visitorId: visitor.id,
+      contactId,
+    };
+    const inboxEvents = [];
+    if (opened) {
+      inboxEvents.push(await appendInboxEvent(trx, { ...about, kind: 'conversation_created' }));
+    }
+    inboxEvents.push(
+      await appendInboxEvent(trx, { ...about, kind: 'message_added', messageId: row.id }),
+    );
+    return { message: toMessage(row), created: true, contactId, inboxEvents };
   });
 }
 
+/** The visitor's open conversation; `opened` when this call created it. */
 async function openConversationOf(
   trx: Transaction,
   visitor: VisitorRow,
-): Promise<{ id: string; contact_id: string | null }> {
+): Promise<{ id: string; contact_id: string | null; opened: boolean }> {
   const open = await trx
     .selectFrom('conversations')
     .select(['id', 'contact_id'])
     .where('visitor_id', '=', visitor.id)
     .where('status', '=', 'open')
     .executeTakeFirst();
-  if (open !== undefined) return open;
-  return trx
+  if (open !== undefined) return { ...open, opened: false };
+  const created = await trx
     .insertInto('conversations')
     .values({
       workspace_id: visitor.workspace_id,
@@ -84,4 +110,5 @@ async function openConversationOf(
     })
     .returning(['id', 'contact_id'])
     .executeTakeFirstOrThrow();
+  return { ...created, opened: true };
 }

@@ -1,3 +1,4 @@
+import { publishInboxEvents } from '../../conversations/inbox-events.ts';
 import { parseClientMessageId, parseMessageBody } from '../../conversations/message-input.ts';
 import type { MessageModel } from '../../conversations/messages.ts';
 import { sendVisitorMessage } from '../../conversations/send-message.ts';
@@ -50,11 +51,13 @@ builder.mutationField('sendMessage', (t) =>
           retryAfterSeconds: Math.ceil(verdict.retryAfterMs / 1000),
         });
       }
-      const { message, created, contactId } = await sendVisitorMessage(context.db, visitor, {
-        body,
-        clientMessageId,
-      });
+      const { message, created, contactId, inboxEvents } = await sendVisitorMessage(
+        context.db,
+        visitor,
+        { body, clientMessageId },
+      );
       if (created) publishMessage(context.pubsub, message, { visitorId: visitor.id, contactId });
+      publishInboxEvents(context.pubsub, inboxEvents);
       return message;
     },
   }),
