@@ -1,0 +1,571 @@
+/**
+ * One site's visitor, after `init`: it keeps the stored state, the connection and the UI in
+ * step. Identity, reset, the email prompt, pending messages and catch-up all happen here.
+ */
+import { ForbiddenReason, JoinCloseCode } from '../server/protocol.ts';
+import { Connection, type Join, NETWORK_ERROR, type Refusal, WidgetError } from './client.ts';
+import type { Emitter } from './events.ts';
+import {
+  IDENTIFY_MUTATION,
+  type IdentifyData,
+  type IdentifyResult,
+  type IdentifyVariables,
+  RESET_MUTATION,
+  SEND_MESSAGE_MUTATION,
+  type SendMessageData,
+  VISITOR_EVENTS_SUBSCRIPTION,
+  VISITOR_QUERY,
+  type VisitorData,
+  type VisitorEventsData,
+} from './operations.ts';
+import {
+  type PendingMessage,
+  type StoredIdentity,
+  type StoredMessage,
+  VisitorStore,
+} from './storage.ts';
+import { ChatView, type ViewMessage } from './ui/view.ts';
+
+/** What `identify` accepts, validated. */
+export interface IdentifyInput {
+  readonly email: string;
+  readonly name?: string;
+  readonly token?: string;
+}
+
+interface Pending extends PendingMessage {
+  state: 'pending' | 'failed';
+  inFlight: boolean;
+}
+
+interface IdentifyWaiter {
+  readonly identity: StoredIdentity;
+  readonly previous: StoredIdentity | null;
+  resolve(result: IdentifyResult): void;
+  reject(error: WidgetError): void;
+}
+
+/** How long `reset` waits for the server to end the old visitor before giving up on it. */
+const RESET_TIMEOUT_MS = 5_000;
+
+export class Session {
+  readonly #siteId: string;
+  readonly #serverUrl: string;
+  readonly #events: Emitter;
+  readonly #warn: (message: string) => void;
+  readonly #store: VisitorStore;
+  readonly #view: ChatView;
+  #visitorId: string;
+  #identity: StoredIdentity | null;
+  /** What the server last said about this visitor's identity. */
+  #server = { identified: false, email: null as string | null };
+  #messages: StoredMessage[];
+  #pending: Pending[];
+  /** Server message id → the clientMessageId it was shown under while pending. */
+  readonly #localKeys = new Map<string, string>();
+  #waiters: IdentifyWaiter[] = [];
+  #connection: Connection | null = null;
+  #connected = false;
+  /** Bumped whenever the connection is replaced; late answers of an older one are dropped. */
+  #generation = 0;
+  #stopEvents: (() => void) | null = null;
+  #flushing = false;
+  #confirming = false;
+  #refusals: number[] = [];
+
+  constructor(options: {
+    siteId: string;
+    serverUrl: string;
+    events: Emitter;
+    warn: (message: string) => void;
+  }) {
+    this.#siteId = options.siteId;
+    this.#serverUrl = options.serverUrl;
+    this.#events = options.events;
+    this.#warn = options.warn;
+    this.#store = new VisitorStore(this.#siteId);
+    this.#visitorId = this.#store.ensureVisitorId();
+    this.#identity = this.#store.identity();
+    this.#messages = this.#store.history();
+    this.#pending = this.#store
+      .pending()
+      .map((message) => ({ ...message, state: 'pending', inFlight: false }));
+    this.#view = new ChatView({
+      send: (body) => this.send(body),
+      submitEmail: (email) => this.#submitEmail(email),
+      retry: (key) => this.#retry(key),
+      openChanged: () => {},
+    });
+    this.#store.onExternalChange((change) => {
+      if (change === 'visitor') this.#followExternalReset();
+      else {
+        this.#identity = this.#store.identity();
+        this.#render();
+      }
+    });
+    this.#view.mount();
+    this.#render();
+    this.#connect();
+  }
+
+  open(): void {
+    this.#view.open();
+  }
+
+  close(): void {
+    this.#view.close();
+  }
+
+  /** Queues a message and sends it as soon as the socket is up; shown as pending until then. */
+  send(body: string): void {
+    const message: Pending = {
+      clientMessageId: crypto.randomUUID(),
+      body,
+      createdAt: new Date().toISOString(),
+      state: 'pending',
+      inFlight: false,
+    };
+    this.#pending.push(message);
+    this.#savePending();
+    this.#render();
+    void this.#flushPending();
+  }
+
+  /**
+   * Stores the identity (the next join carries it) and has the server confirm it. A different
+   * email than the known one starts over first: the next user of a shared browser never sees
+   * the previous user's conversations.
+   */
+  async identify(input: IdentifyInput): Promise<IdentifyResult> {
+    const known = this.#identity?.email ?? this.#server.email;
+    if (known !== null && normalizeEmail(known) !== normalizeEmail(input.email)) {
+      await this.reset().catch(() => {});
+    }
+    const previous = this.#identity;
+    const sameEmail =
+      previous !== null && normalizeEmail(previous.email) === normalizeEmail(input.email);
+    const token = input.token ?? (sameEmail ? previous.token : null);
+    const identity: StoredIdentity = {
+      email: input.email,
+      name: input.name ?? (sameEmail ? previous.name : null),
+      token,
+      tokenExpiresAt:
+        input.token !== undefined
+          ? tokenExpiry(input.token)
+          : sameEmail
+            ? previous.tokenExpiresAt
+            : null,
+    };
+    this.#setIdentity(identity);
+    return new Promise((resolve, reject) => {
+      this.#waiters.push({ identity, previous, resolve, reject });
+      void this.#confirmIdentities();
+    });
+  }
+
+  /**
+   * Ends the visitor on the server (when connected), forgets every stored datum, and joins
+   * again with a fresh visitorId. Local state is cleared whatever the server answers.
+   */
+  async reset(): Promise<void> {
+    const old = this.#connection;
+    const wasConnected = this.#connected;
+    this.#forget();
+    this.#visitorId = this.#store.startOver();
+    this.#events.emit('reset', {});
+    this.#connect();
+    if (old === null) return;
+    try {
+      if (wasConnected)
+        await withTimeout(old.execute('mutation', RESET_MUTATION), RESET_TIMEOUT_MS);
+    } finally {
+      old.dispose();
+    }
+  }
+
+  #connect(): void {
+    const generation = ++this.#generation;
+    const visitorId = this.#visitorId;
+    this.#connected = false;
+    this.#view.setStatus('connecting');
+    const current = () => generation === this.#generation;
+    const connection = new Connection({
+      serverUrl: this.#serverUrl,
+      join: () => this.#join(visitorId),
+      onConnected: () => {
+        if (current()) void this.#onConnected(connection, generation);
+      },
+      onDisconnected: () => {
+        if (!current()) return;
+        this.#connected = false;
+        this.#stopEvents?.();
+        this.#stopEvents = null;
+        this.#view.setStatus('offline');
+      },
+      onRefused: (refusal) => {
+        if (current()) this.#onRefused(refusal);
+      },
+    });
+    this.#connection = connection;
+  }
+
+  #join(visitorId: string): Join {
+    const identity = this.#identity;
+    if (identity === null) return { siteId: this.#siteId, visitorId };
+    const tokenValid = identity.token !== null && (identity.tokenExpiresAt ?? 0) > Date.now();
+    return {
+      siteId: this.#siteId,
+      visitorId,
+      email: identity.email,
+      ...(identity.name === null ? {} : { name: identity.name }),
+      ...(tokenValid && identity.token !== null ? { identityToken: identity.token } : {}),
+    };
+  }
+
+  async #onConnected(connection: Connection, generation: number): Promise<void> {
+    this.#connected = true;
+    this.#view.setStatus('online');
+    try {
+      const { visitor } = await connection.execute<VisitorData>('query', VISITOR_QUERY);
+      if (generation !== this.#generation) return;
+      this.#server = { identified: visitor.identified, email: visitor.email };
+      const history = visitor.conversations.flatMap((conversation) => conversation.messages);
+      for (const message of history) this.#add(message, false);
+    } catch {
+      // The socket went down again: the next connect loads the history.
+      if (generation !== this.#generation) return;
+    }
+    this.#startEvents(connection, generation, true);
+    this.#saveHistory();
+    this.#render();
+    void this.#confirmIdentities();
+    void this.#flushPending();
+    this.#events.emit('ready', { identified: this.#isIdentified() });
+  }
+
+  /** Follows new messages; `after` the last known one, so nothing missed while away is lost. */
+  #startEvents(connection: Connection, generation: number, withAfter: boolean): void {
+    this.#stopEvents?.();
+    const after = withAfter ? (this.#messages.at(-1)?.id ?? null) : null;
+    this.#stopEvents = connection.subscribe<VisitorEventsData>(
+      VISITOR_EVENTS_SUBSCRIPTION,
+      { after },
+      (data) => {
+        const message = data.visitorEvents.message;
+        if (generation !== this.#generation || message === undefined) return;
+        this.#confirmEcho(message);
+        if (this.#add(message, true)) {
+          this.#saveHistory();
+          this.#render();
+        }
+      },
+      (error) => {
+        // A cached history from before a server-side reset names a message this visitor
+        // cannot see: follow from now on instead.
+        if (generation === this.#generation && error.code === 'BAD_USER_INPUT' && withAfter) {
+          this.#startEvents(connection, generation, false);
+        }
+      },
+    );
+  }
+
+  #onRefused(refusal: Refusal): void {
+    this.#connection?.dispose();
+    this.#connected = false;
+    this.#stopEvents = null;
+    if (refusal.code === JoinCloseCode.Forbidden) {
+      const now = Date.now();
+      this.#refusals = [...this.#refusals.filter((at) => now - at < 30_000), now];
+      if (refusal.reason !== ForbiddenReason.VisitorEnded || this.#refusals.length > 3) {
+        this.#failWaiters(new WidgetError('FORBIDDEN', refusal.reason));
+        this.#view.setStatus('offline');
+        this.#warn(`the server refused to connect: ${refusal.reason}`);
+        return;
+      }
+      // The visitor was ended elsewhere (another tab's reset): start over, never loop.
+      if (this.#adoptStoredVisitor()) return;
+      this.#forget();
+      this.#visitorId = this.#store.startOver();
+      this.#events.emit('reset', {});
+      this.#connect();
+      return;
+    }
+    // 4400: the identity the join carried was refused; nothing was written.
+    const code = refusal.reason || 'BAD_USER_INPUT';
+    if (code === 'IDENTITY_CONFLICT' && this.#identity !== null) {
+      // The server knows this visitorId as someone else: a new visitor takes the identity.
+      const identity = this.#identity;
+      this.#forget({ keepWaiters: true });
+      this.#visitorId = this.#store.startOver();
+      this.#setIdentity(identity);
+      this.#events.emit('reset', {});
+    } else {
+      this.#failWaiters(new WidgetError(code));
+      const identity = this.#identity;
+      if (identity?.token && code.startsWith('IDENTITY_TOKEN')) {
+        this.#setIdentity({ ...identity, token: null, tokenExpiresAt: null });
+      } else this.#setIdentity(null);
+    }
+    this.#connect();
+  }
+
+  /** Another tab reset (or the host cleared storage): follow it to the stored visitorId. */
+  #followExternalReset(): void {
+    if (this.#store.visitorId() === this.#visitorId) return;
+    this.#adoptStoredVisitor() || this.#reconnectAsNewVisitor();
+  }
+
+  #adoptStoredVisitor(): boolean {
+    const stored = this.#store.visitorId();
+    if (stored === null || stored === this.#visitorId) return false;
+    this.#connection?.dispose();
+    this.#forget();
+    this.#visitorId = stored;
+    this.#identity = this.#store.identity();
+    this.#events.emit('reset', {});
+    this.#connect();
+    return true;
+  }
+
+  #reconnectAsNewVisitor(): void {
+    this.#connection?.dispose();
+    this.#forget();
+    this.#visitorId = this.#store.ensureVisitorId();
+    this.#events.emit('reset', {});
+    this.#connect();
+  }
+
+  /** Clears the in-memory visitor and the UI (storage is the caller's business). */
+  #forget(options: { keepWaiters?: boolean } = {}): void {
+    this.#stopEvents?.();
+    this.#stopEvents = null;
+    this.#generation += 1;
+    this.#connected = false;
+    if (!options.keepWaiters) this.#failWaiters(new WidgetError('RESET'));
+    this.#identity = null;
+    this.#server = { identified: false, email: null };
+    this.#messages = [];
+    this.#pending = [];
+    this.#localKeys.clear();
+    this.#view.clear();
+    this.#render();
+  }
+
+  async #confirmIdentities(): Promise<void> {
+    if (this.#confirming) return;
+    this.#confirming = true;
+    try {
+      for (;;) {
+        const connection = this.#connection;
+        const waiter = this.#waiters[0];
+        if (!this.#connected || connection === null || waiter === undefined) return;
+        const generation = this.#generation;
+        const { email, name, token } = waiter.identity;
+        const input = {
+          email,
+          ...(name === null ? {} : { name }),
+          ...(token === null ? {} : { identityToken: token }),
+        };
+        try {
+          const data = await connection.execute<IdentifyData>('mutation', IDENTIFY_MUTATION, {
+            input,
+          } satisfies IdentifyVariables);
+          if (generation !== this.#generation) continue;
+          this.#waiters.shift();
+          const result = data.identifyVisitor;
+          this.#server = { identified: true, email: result.contact.email };
+          this.#render();
+          waiter.resolve(result);
+          this.#events.emit('identified', result);
+        } catch (error) {
+          const failure = error instanceof WidgetError ? error : new WidgetError(NETWORK_ERROR);
+          // A replaced connection: the waiter stays for the next one.
+          if (generation !== this.#generation || failure.code === NETWORK_ERROR) return;
+          this.#waiters.shift();
+          if (this.#identity === waiter.identity) this.#setIdentity(waiter.previous);
+          waiter.reject(failure);
+          this.#events.emit('identify_failed', { email, code: failure.code });
+        }
+      }
+    } finally {
+      this.#confirming = false;
+    }
+  }
+
+  #failWaiters(error: WidgetError): void {
+    const waiters = this.#waiters;
+    this.#waiters = [];
+    for (const waiter of waiters) {
+      waiter.reject(error);
+      this.#events.emit('identify_failed', { email: waiter.identity.email, code: error.code });
+    }
+  }
+
+  async #submitEmail(email: string): Promise<string | null> {
+    try {
+      await this.identify({ email });
+      return null;
+    } catch (error) {
+      const code = error instanceof WidgetError ? error.code : '';
+      return code === 'BAD_USER_INPUT'
+        ? 'That email address does not look right.'
+        : 'Could not save your email. Please try again.';
+    }
+  }
+
+  /** Sends pending messages one at a time, in order; graphql-ws resends across reconnects. */
+  async #flushPending(): Promise<void> {
+    if (this.#flushing) return;
+    this.#flushing = true;
+    try {
+      for (;;) {
+        const connection = this.#connection;
+        const next = this.#pending.find(
+          (message) => message.state === 'pending' && !message.inFlight,
+        );
+        if (!this.#connected || connection === null || next === undefined) return;
+        const generation = this.#generation;
+        next.inFlight = true;
+        try {
+          const data = await connection.execute<SendMessageData>(
+            'mutation',
+            SEND_MESSAGE_MUTATION,
+            {
+              input: { body: next.body, clientMessageId: next.clientMessageId },
+            },
+          );
+          if (generation !== this.#generation) return;
+          this.#confirmPending(next, data.sendMessage);
+        } catch (error) {
+          if (generation !== this.#generation) return;
+          next.inFlight = false;
+          const code = error instanceof WidgetError ? error.code : NETWORK_ERROR;
+          if (code === NETWORK_ERROR) return;
+          next.state = 'failed';
+          this.#render();
+        }
+      }
+    } finally {
+      this.#flushing = false;
+    }
+  }
+
+  #retry(key: string): void {
+    const message = this.#pending.find((pending) => pending.clientMessageId === key);
+    if (message === undefined) return;
+    message.state = 'pending';
+    this.#render();
+    void this.#flushPending();
+  }
+
+  #confirmPending(pending: Pending, message: StoredMessage): void {
+    this.#pending = this.#pending.filter((item) => item !== pending);
+    this.#localKeys.set(message.id, pending.clientMessageId);
+    this.#savePending();
+    this.#add(message, true);
+    this.#saveHistory();
+    this.#render();
+  }
+
+  /** Our own message, echoed before its mutation answered, confirms the pending one. */
+  #confirmEcho(message: StoredMessage): void {
+    if (message.author !== 'VISITOR' || this.#localKeys.has(message.id)) return;
+    const pending = this.#pending.find((item) => item.inFlight && item.body === message.body);
+    if (pending === undefined) return;
+    this.#pending = this.#pending.filter((item) => item !== pending);
+    this.#localKeys.set(message.id, pending.clientMessageId);
+    this.#savePending();
+  }
+
+  /** Adds a message unless known; returns whether it was new. */
+  #add(message: StoredMessage, live: boolean): boolean {
+    if (this.#messages.some((known) => known.id === message.id)) return false;
+    let index = this.#messages.length;
+    while (index > 0 && (this.#messages[index - 1]?.createdAt ?? '') > message.createdAt) index--;
+    this.#messages.splice(index, 0, message);
+    if (live) {
+      if (message.author === 'AGENT') this.#view.addUnread();
+      this.#events.emit('message', message);
+    }
+    return true;
+  }
+
+  #setIdentity(identity: StoredIdentity | null): void {
+    this.#identity = identity;
+    if (identity === null) this.#store.clearIdentity();
+    else this.#store.saveIdentity(identity);
+    this.#render();
+  }
+
+  #isIdentified(): boolean {
+    return this.#identity !== null || this.#server.identified;
+  }
+
+  #render(): void {
+    const shown: ViewMessage[] = this.#messages.map((message) => ({
+      key: this.#localKeys.get(message.id) ?? message.id,
+      author: message.author,
+      body: message.body,
+      state: 'sent',
+    }));
+    for (const message of this.#pending) {
+      shown.push({
+        key: message.clientMessageId,
+        author: 'VISITOR',
+        body: message.body,
+        state: message.state,
+      });
+    }
+    const hasWritten = shown.some((message) => message.author === 'VISITOR');
+    this.#view.setMessages(shown);
+    this.#view.setPromptWanted(hasWritten && !this.#isIdentified());
+  }
+
+  #saveHistory(): void {
+    this.#store.saveHistory(this.#messages);
+  }
+
+  #savePending(): void {
+    this.#store.savePending(
+      this.#pending.map(({ clientMessageId, body, createdAt }) => ({
+        clientMessageId,
+        body,
+        createdAt,
+      })),
+    );
+  }
+}
+
+/** Emails match as the server matches them: trimmed, NFC-normalised, lower-cased. */
+export function normalizeEmail(email: string): string {
+  return email.trim().normalize('NFC').toLowerCase();
+}
+
+/** The `exp` of a JWT in epoch ms; one hour from now when it cannot be read. */
+export function tokenExpiry(token: string, now = Date.now()): number {
+  try {
+    const payload = token.split('.')[1] ?? '';
+    const json = atob(payload.replace(/-/g, '+').replace(/_/g, '/'));
+    const exp: unknown = JSON.parse(json).exp;
+    if (typeof exp === 'number') return exp * 1000;
+  } catch {
+    // Not a JWT we can read: the server decides; keep it for the default lifetime.
+  }
+  return now + 3_600_000;
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new WidgetError(NETWORK_ERROR, 'Timed out')), ms);
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
+}
