@@ -1,14 +1,18 @@
+import type { SelectQueryBuilder } from 'kysely';
 import { type ConversationModel, toConversation } from '../conversations/conversations.ts';
 import { type MessageModel, toMessage } from '../conversations/messages.ts';
-import type { Executor } from '../db/database.ts';
+import type { Database, Executor } from '../db/database.ts';
 import type { VisitorModel } from '../identity/visitors.ts';
 import { channels } from '../realtime/channels.ts';
-import type { Channel } from '../realtime/pubsub.ts';
+import type { PubSub } from '../realtime/pubsub.ts';
 
 /**
- * The conversations a visitor may read. A visitor verified by an identity token sees every
- * conversation of its contact, from any device; any other visitor sees only its own, even
- * when it identified with an email: an unsigned email proves nothing.
+ * The conversations a visitor may read. A visitor verified by an identity token sees the
+ * conversations of its contact held by verified visitors (its own devices, from any browser);
+ * any other visitor sees only its own, even when it identified with an email: an unsigned
+ * email proves nothing. Conversations of unverified visitors stay out of a verified history
+ * too, since anyone could have written them under that email; a visitor that later verifies
+ * brings its conversations in.
  */
 export type VisitorScope =
   | { readonly kind: 'visitor'; readonly visitorId: string }
@@ -23,14 +27,23 @@ export function visitorScope(
     : { kind: 'visitor', visitorId: visitor.id };
 }
 
-/**
- * The channel that carries every new message of the scope. A verified visitor's own
- * conversations are all linked to its contact, so the contact's channel covers them too.
- */
-export function scopeChannel(scope: VisitorScope): Channel<MessageModel> {
-  return scope.kind === 'contact'
-    ? channels.contactMessages(scope.contactId)
-    : channels.visitorMessages(scope.visitorId);
+type ConversationQuery<O> = SelectQueryBuilder<Database, 'conversations', O>;
+
+/** Narrows a query over `conversations` to those of the scope. */
+function inScope<O>(query: ConversationQuery<O>, scope: VisitorScope): ConversationQuery<O> {
+  if (scope.kind === 'visitor')
+    return query.where('conversations.visitor_id', '=', scope.visitorId);
+  return query
+    .where('conversations.contact_id', '=', scope.contactId)
+    .where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('visitors')
+          .select('visitors.id')
+          .whereRef('visitors.id', '=', 'conversations.visitor_id')
+          .where('visitors.identity_verified', '=', true),
+      ),
+    );
 }
 
 /** The conversations of the scope, newest first. */
@@ -38,12 +51,11 @@ export async function listScopeConversations(
   db: Executor,
   scope: VisitorScope,
 ): Promise<ConversationModel[]> {
-  let query = db.selectFrom('conversations').selectAll();
-  query =
-    scope.kind === 'contact'
-      ? query.where('contact_id', '=', scope.contactId)
-      : query.where('visitor_id', '=', scope.visitorId);
-  const rows = await query.orderBy('created_at', 'desc').orderBy('id', 'desc').execute();
+  const rows = await inScope(db.selectFrom('conversations'), scope)
+    .selectAll('conversations')
+    .orderBy('conversations.created_at', 'desc')
+    .orderBy('conversations.id', 'desc')
+    .execute();
   return rows.map(toConversation);
 }
 
@@ -53,16 +65,12 @@ export async function listScopeMessagesAfter(
   scope: VisitorScope,
   afterSeq: string,
 ): Promise<MessageModel[]> {
-  let query = db
-    .selectFrom('messages')
-    .innerJoin('conversations', 'conversations.id', 'messages.conversation_id')
+  const rows = await inScope(db.selectFrom('conversations'), scope)
+    .innerJoin('messages', 'messages.conversation_id', 'conversations.id')
     .selectAll('messages')
-    .where('messages.seq', '>', afterSeq);
-  query =
-    scope.kind === 'contact'
-      ? query.where('conversations.contact_id', '=', scope.contactId)
-      : query.where('conversations.visitor_id', '=', scope.visitorId);
-  const rows = await query.orderBy('messages.seq').execute();
+    .where('messages.seq', '>', afterSeq)
+    .orderBy('messages.seq')
+    .execute();
   return rows.map(toMessage);
 }
 
@@ -72,15 +80,47 @@ export async function findScopeMessageSeq(
   scope: VisitorScope,
   messageId: string,
 ): Promise<string | undefined> {
-  let query = db
-    .selectFrom('messages')
-    .innerJoin('conversations', 'conversations.id', 'messages.conversation_id')
+  const row = await inScope(db.selectFrom('conversations'), scope)
+    .innerJoin('messages', 'messages.conversation_id', 'conversations.id')
     .select('messages.seq')
-    .where('messages.id', '=', messageId);
-  query =
-    scope.kind === 'contact'
-      ? query.where('conversations.contact_id', '=', scope.contactId)
-      : query.where('conversations.visitor_id', '=', scope.visitorId);
-  const row = await query.executeTakeFirst();
+    .where('messages.id', '=', messageId)
+    .executeTakeFirst();
   return row?.seq;
+}
+
+/**
+ * Listens to every new message of the scope, in publication order. A verified visitor
+ * listens on its contact's channel, which also carries messages of the contact's unverified
+ * visitors: those are dropped after a look-up (a conversation once visible stays visible,
+ * so only visible ones are remembered).
+ */
+export function listenToScope(
+  db: Executor,
+  pubsub: PubSub,
+  scope: VisitorScope,
+  onMessage: (message: MessageModel) => void,
+): () => void {
+  if (scope.kind === 'visitor') {
+    return pubsub.listen(channels.visitorMessages(scope.visitorId), onMessage);
+  }
+  const visible = new Set<string>();
+  let delivered = Promise.resolve();
+  const admit = async (message: MessageModel): Promise<boolean> => {
+    if (visible.has(message.conversationId)) return true;
+    const row = await inScope(db.selectFrom('conversations'), scope)
+      .select('conversations.id')
+      .where('conversations.id', '=', message.conversationId)
+      .executeTakeFirst();
+    const found = row !== undefined;
+    if (found) visible.add(message.conversationId);
+    return found;
+  };
+  return pubsub.listen(channels.contactMessages(scope.contactId), (message) => {
+    // Chained, so a look-up never lets a later message overtake an earlier one.
+    delivered = delivered
+      .then(async () => {
+        if (await admit(message)) onMessage(message);
+      })
+      .catch((error: unknown) => console.error('Dropped a message for a verified visitor:', error));
+  });
 }

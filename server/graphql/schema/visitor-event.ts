@@ -1,7 +1,7 @@
 import {
   findScopeMessageSeq,
+  listenToScope,
   listScopeMessagesAfter,
-  scopeChannel,
   type VisitorScope,
   visitorScope,
 } from '../../access/visitor-scope.ts';
@@ -35,14 +35,14 @@ builder.subscriptionField('visitorEvents', (t) =>
   t.withAuth({ visitor: true }).field({
     type: VisitorEvent,
     description:
-      'New messages in this visitor’s conversations, and for a verified visitor in every conversation of its contact (other devices too). With `after` (a message id), first replays every later message, then goes live: a reconnecting widget loses nothing. The scope is fixed when the subscription starts: subscribe again after a verified identifyVisitor.',
+      'New messages in this visitor’s conversations, and for a verified visitor in the conversations of its contact’s verified visitors (its other devices). With `after` (a message id), first replays every later message, then goes live: a reconnecting widget loses nothing. The scope is fixed when the subscription starts: subscribe again after a verified identifyVisitor.',
     args: { after: t.arg.id({ required: false }) },
     subscribe: async (_root, { after }, context) => {
       const { db, pubsub } = context;
       const scope = visitorScope(await loadVisitor(db, context.visitorSession.visitor));
       const afterSeq = after ? await seqOfVisibleMessage(db, scope, after) : null;
       return replayThenLive<MessageModel>({
-        listen: (onMessage) => pubsub.listen(scopeChannel(scope), onMessage),
+        listen: (onMessage) => listenToScope(db, pubsub, scope, onMessage),
         // Without `after` there is no backlog: the subscription starts now.
         loadBacklog: async () =>
           afterSeq === null ? [] : listScopeMessagesAfter(db, scope, afterSeq),

@@ -27,7 +27,7 @@ export const Visitor = builder.objectRef<VisitorModel>('Visitor').implement({
     conversations: t.field({
       type: [Conversation],
       description:
-        'The visitor’s conversations, newest first; for a verified visitor every conversation of its contact, from any device.',
+        'The visitor’s conversations, newest first; for a verified visitor those of every verified visitor of its contact (its other devices).',
       resolve: (visitor, _args, context) =>
         listScopeConversations(context.db, visitorScope(visitor)),
     }),
