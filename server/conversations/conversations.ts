@@ -1,4 +1,5 @@
 import type { ConversationRow, ConversationStatus, Executor } from '../db/database.ts';
+import { afterPosition, microsOf, type Position } from '../db/keyset.ts';
 
 /** A conversation as the API sees it. */
 export interface ConversationModel {
@@ -37,4 +38,88 @@ export async function listVisitorConversations(
     .orderBy('id', 'desc')
     .execute();
   return rows.map(toConversation);
+}
+
+/** One of the workspace's conversations; undefined when unknown or another workspace's. */
+export async function findConversation(
+  db: Executor,
+  workspaceId: string,
+  conversationId: string,
+): Promise<ConversationModel | undefined> {
+  const row = await db
+    .selectFrom('conversations')
+    .selectAll()
+    .where('id', '=', conversationId)
+    .where('workspace_id', '=', workspaceId)
+    .executeTakeFirst();
+  return row && toConversation(row);
+}
+
+/** The workspace's conversations with these ids, by id. */
+export async function findConversations(
+  db: Executor,
+  workspaceId: string,
+  conversationIds: readonly string[],
+): Promise<Map<string, ConversationModel>> {
+  if (conversationIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('conversations')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .where('id', 'in', conversationIds)
+    .execute();
+  return new Map(rows.map((row) => [row.id, toConversation(row)]));
+}
+
+/**
+ * A page of the workspace's conversations, most recent activity first (id breaks ties),
+ * starting after `after`. Returns up to `limit` rows with their positions.
+ */
+export async function listWorkspaceConversations(
+  db: Executor,
+  workspaceId: string,
+  options: { status: ConversationStatus | null; after: Position | null; limit: number },
+): Promise<Array<{ conversation: ConversationModel; position: Position }>> {
+  let query = db
+    .selectFrom('conversations')
+    .selectAll()
+    .select(microsOf('last_activity_at').as('position_micros'))
+    .where('workspace_id', '=', workspaceId);
+  if (options.status !== null) query = query.where('status', '=', options.status);
+  if (options.after !== null) {
+    query = query.where(afterPosition('last_activity_at', 'id', options.after));
+  }
+  const rows = await query
+    .orderBy('last_activity_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(options.limit)
+    .execute();
+  return rows.map(({ position_micros, ...row }) => ({
+    conversation: toConversation(row),
+    position: { micros: position_micros, id: row.id },
+  }));
+}
+
+/** The conversations of each contact, newest first, by contact id. */
+export async function listContactsConversations(
+  db: Executor,
+  contactIds: readonly string[],
+): Promise<Map<string, ConversationModel[]>> {
+  const byContact = new Map<string, ConversationModel[]>();
+  if (contactIds.length === 0) return byContact;
+  const rows = await db
+    .selectFrom('conversations')
+    .selectAll()
+    .where('contact_id', 'in', contactIds)
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .execute();
+  for (const row of rows) {
+    const contactId = row.contact_id;
+    if (contactId === null) continue;
+    const list = byContact.get(contactId) ?? [];
+    list.push(toConversation(row));
+    byContact.set(contactId, list);
+  }
+  return byContact;
 }

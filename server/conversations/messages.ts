@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Executor, MessageAuthor, MessageRow } from '../db/database.ts';
 
 /**
@@ -72,4 +73,101 @@ export async function findVisitorMessageSeq(
     .where('messages.id', '=', messageId)
     .executeTakeFirst();
   return row?.seq;
+}
+
+/**
+ * Messages of one conversation, oldest first: all of them, or with `last` the newest `last`;
+ * with `beforeSeq` only those before that position.
+ */
+export async function listConversationMessages(
+  db: Executor,
+  conversationId: string,
+  options: { last: number | null; beforeSeq: string | null },
+): Promise<MessageModel[]> {
+  let query = db.selectFrom('messages').selectAll().where('conversation_id', '=', conversationId);
+  if (options.beforeSeq !== null) query = query.where('seq', '<', options.beforeSeq);
+  if (options.last === null) return (await query.orderBy('seq').execute()).map(toMessage);
+  const newest = await query.orderBy('seq', 'desc').limit(options.last).execute();
+  return newest.reverse().map(toMessage);
+}
+
+/** The position of a message, if it is in this conversation. */
+export async function findConversationMessageSeq(
+  db: Executor,
+  conversationId: string,
+  messageId: string,
+): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('messages')
+    .select('seq')
+    .where('conversation_id', '=', conversationId)
+    .where('id', '=', messageId)
+    .executeTakeFirst();
+  return row?.seq;
+}
+
+/** Messages by id, restricted to the workspace's conversations. */
+export async function findWorkspaceMessages(
+  db: Executor,
+  workspaceId: string,
+  messageIds: readonly string[],
+): Promise<Map<string, MessageModel>> {
+  if (messageIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('messages')
+    .innerJoin('conversations', 'conversations.id', 'messages.conversation_id')
+    .selectAll('messages')
+    .where('conversations.workspace_id', '=', workspaceId)
+    .where('messages.id', 'in', messageIds)
+    .execute();
+  return new Map(rows.map((row) => [row.id, toMessage(row)]));
+}
+
+/** The newest message of each conversation that has one, by conversation id. */
+export async function lastMessagesOf(
+  db: Executor,
+  conversationIds: readonly string[],
+): Promise<Map<string, MessageModel>> {
+  if (conversationIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('messages')
+    .selectAll()
+    .distinctOn('conversation_id')
+    .where('conversation_id', 'in', conversationIds)
+    .orderBy('conversation_id')
+    .orderBy('seq', 'desc')
+    .execute();
+  return new Map(rows.map((row) => [row.conversation_id, toMessage(row)]));
+}
+
+/**
+ * How many visitor messages each conversation has after its last agent message (all of them
+ * when no agent replied yet), by conversation id; conversations with none are absent.
+ */
+export async function unreadCountsOf(
+  db: Executor,
+  conversationIds: readonly string[],
+): Promise<Map<string, number>> {
+  if (conversationIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('messages as m')
+    .select(['m.conversation_id', (eb) => eb.fn.countAll<string>().as('unread')])
+    .where('m.conversation_id', 'in', conversationIds)
+    .where('m.author', '=', 'visitor')
+    .where(({ eb, selectFrom, fn }) =>
+      eb(
+        'm.seq',
+        '>',
+        fn.coalesce(
+          selectFrom('messages as a')
+            .select((inner) => inner.fn.max('a.seq').as('seq'))
+            .whereRef('a.conversation_id', '=', 'm.conversation_id')
+            .where('a.author', '=', 'agent'),
+          sql<string>`0`,
+        ),
+      ),
+    )
+    .groupBy('m.conversation_id')
+    .execute();
+  return new Map(rows.map((row) => [row.conversation_id, Number(row.unread)]));
 }

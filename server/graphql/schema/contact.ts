@@ -1,8 +1,40 @@
+import { listContactsConversations } from '../../conversations/conversations.ts';
 import type { ContactRow } from '../../db/database.ts';
+import {
+  contactSearchPattern,
+  findContacts,
+  listContactsVisitors,
+  listWorkspaceContacts,
+  MAX_CONTACT_SEARCH_LENGTH,
+} from '../../identity/contact-directory.ts';
+import { isUuid } from '../../protocol.ts';
+import { batchLoader } from '../batch.ts';
 import { builder } from '../builder.ts';
+import { badUserInput } from '../errors.ts';
+import { decodeCursor, type Page, pageOf, parseFirst } from '../pagination.ts';
+import { PageInfo } from './connection.ts';
+import { Conversation } from './conversation.ts';
+import { Visitor } from './visitor.ts';
+
+const visitorsOfContact = batchLoader((context, contactIds) =>
+  listContactsVisitors(context.db, contactIds),
+);
+const conversationsOfContact = batchLoader((context, contactIds) =>
+  listContactsConversations(context.db, contactIds),
+);
+
+/** The workspace's contacts by id, for fields of other types that point at one. */
+export const contactOfWorkspace = batchLoader((context, contactIds) =>
+  context.principal === null
+    ? Promise.resolve(new Map<string, ContactRow>())
+    : findContacts(context.db, context.principal.workspaceId, contactIds),
+);
 
 /** The person behind one or more visitors, keyed by email within a workspace. */
-export const Contact = builder.objectRef<ContactRow>('Contact').implement({
+// Declared before it is implemented: its fields and Conversation's refer to each other.
+export const Contact = builder.objectRef<ContactRow>('Contact');
+
+Contact.implement({
   description: 'A person known by email within a workspace.',
   fields: (t) => ({
     id: t.exposeID('id'),
@@ -13,5 +45,89 @@ export const Contact = builder.objectRef<ContactRow>('Contact').implement({
         'Whether a verified identify or an integrator vouched for this contact; unverified identifies can then no longer rename it.',
       resolve: (contact) => contact.verified_at !== null,
     }),
+    // A visitor receives its Contact from identifyVisitor: the fields below are for the
+    // workspace's agents and keys only, so a contact never leads a visitor to other visitors.
+    createdAt: t.withAuth({ workspace: true }).field({
+      type: 'DateTime',
+      description: 'Agents and API keys only.',
+      resolve: (contact) => contact.created_at,
+    }),
+    lastSeenAt: t.withAuth({ workspace: true }).field({
+      type: 'DateTime',
+      description: 'When the contact last identified. Agents and API keys only.',
+      resolve: (contact) => contact.last_seen_at,
+    }),
+    visitors: t.withAuth({ workspace: true }).field({
+      type: [Visitor],
+      description:
+        'The browsers identified as this contact, newest first. Agents and API keys only.',
+      resolve: async (contact, _args, context) =>
+        (await visitorsOfContact(context, contact.id)) ?? [],
+    }),
+    conversations: t.withAuth({ workspace: true }).field({
+      type: [Conversation],
+      description: 'The contact’s conversations, newest first. Agents and API keys only.',
+      resolve: async (contact, _args, context) =>
+        (await conversationsOfContact(context, contact.id)) ?? [],
+    }),
   }),
 });
+
+const ContactEdge = builder.objectRef<Page<ContactRow>['edges'][number]>('ContactEdge').implement({
+  fields: (t) => ({
+    cursor: t.exposeString('cursor'),
+    node: t.field({ type: Contact, resolve: (edge) => edge.node }),
+  }),
+});
+
+const ContactConnection = builder.objectRef<Page<ContactRow>>('ContactConnection').implement({
+  fields: (t) => ({
+    edges: t.field({ type: [ContactEdge], resolve: (page) => page.edges }),
+    pageInfo: t.field({ type: PageInfo, resolve: (page) => page.pageInfo }),
+  }),
+});
+
+builder.queryField('contacts', (t) =>
+  t.withAuth({ workspace: true }).field({
+    type: ContactConnection,
+    description:
+      'The workspace’s contacts, newest first. `search` keeps those whose email or name starts with it, ignoring case. Pass a page’s `pageInfo.endCursor` as `after` for the next.',
+    args: {
+      search: t.arg.string(),
+      first: t.arg.int({ defaultValue: 20, description: '1 to 100.' }),
+      after: t.arg.string(),
+    },
+    resolve: async (_root, args, context) => {
+      const first = parseFirst(args.first);
+      const after = args.after == null ? null : decodeCursor(args.after);
+      if (args.search && [...args.search].length > MAX_CONTACT_SEARCH_LENGTH) {
+        throw badUserInput(
+          'search',
+          `search is longer than ${MAX_CONTACT_SEARCH_LENGTH} characters.`,
+        );
+      }
+      const rows = await listWorkspaceContacts(context.db, context.principal.workspaceId, {
+        pattern: contactSearchPattern(args.search ?? null),
+        after,
+        limit: first + 1,
+      });
+      return pageOf(
+        rows,
+        first,
+        (row) => row.position,
+        (row) => row.contact,
+      );
+    },
+  }),
+);
+
+builder.queryField('contact', (t) =>
+  t.withAuth({ workspace: true }).field({
+    type: Contact,
+    nullable: true,
+    description: 'A contact of the workspace; null when unknown or another workspace’s.',
+    args: { id: t.arg.id({ required: true }) },
+    resolve: async (_root, { id }, context) =>
+      isUuid(id) ? ((await contactOfWorkspace(context, id)) ?? null) : null,
+  }),
+);

@@ -1,7 +1,45 @@
-import type { ConversationModel } from '../../conversations/conversations.ts';
-import { listMessages } from '../../conversations/messages.ts';
+import {
+  type ConversationModel,
+  findConversations,
+  listWorkspaceConversations,
+} from '../../conversations/conversations.ts';
+import { publishInboxEvents } from '../../conversations/inbox-events.ts';
+import {
+  findConversationMessageSeq,
+  lastMessagesOf,
+  listConversationMessages,
+  unreadCountsOf,
+} from '../../conversations/messages.ts';
+import { setConversationStatus } from '../../conversations/status.ts';
+import type { ConversationStatus as Status } from '../../db/database.ts';
+import { findVisitors } from '../../identity/contact-directory.ts';
+import { isUuid } from '../../protocol.ts';
+import { batchLoader } from '../batch.ts';
 import { builder } from '../builder.ts';
+import type { Context } from '../context.ts';
+import { badUserInput, notFound } from '../errors.ts';
+import { decodeCursor, type Page, pageOf, parseFirst } from '../pagination.ts';
+import { PageInfo } from './connection.ts';
+import { Contact, contactOfWorkspace } from './contact.ts';
 import { Message } from './message.ts';
+import { Visitor } from './visitor.ts';
+
+/** The most messages `Conversation.messages(last:)` returns at once. */
+export const MAX_MESSAGES_PAGE = 200;
+
+/** The workspace's conversations by id, for fields of other types that point at one. */
+export const conversationOfWorkspace = batchLoader((context, ids) =>
+  context.principal === null
+    ? Promise.resolve(new Map<string, ConversationModel>())
+    : findConversations(context.db, context.principal.workspaceId, ids),
+);
+export const visitorOfWorkspace = batchLoader((context, ids) =>
+  context.principal === null
+    ? Promise.resolve(new Map())
+    : findVisitors(context.db, context.principal.workspaceId, ids),
+);
+const lastMessageOf = batchLoader((context, ids) => lastMessagesOf(context.db, ids));
+const unreadCountOf = batchLoader((context, ids) => unreadCountsOf(context.db, ids));
 
 export const ConversationStatus = builder.enumType('ConversationStatus', {
   values: {
@@ -10,7 +48,10 @@ export const ConversationStatus = builder.enumType('ConversationStatus', {
   } as const,
 });
 
-export const Conversation = builder.objectRef<ConversationModel>('Conversation').implement({
+// Declared before it is implemented: its fields and Contact's refer to each other.
+export const Conversation = builder.objectRef<ConversationModel>('Conversation');
+
+Conversation.implement({
   fields: (t) => ({
     id: t.exposeID('id'),
     status: t.field({ type: ConversationStatus, resolve: (conversation) => conversation.status }),
@@ -33,8 +74,151 @@ export const Conversation = builder.objectRef<ConversationModel>('Conversation')
     }),
     messages: t.field({
       type: [Message],
-      description: 'Every message of the conversation, oldest first.',
-      resolve: (conversation, _args, context) => listMessages(context.db, [conversation.id]),
+      description: `The conversation’s messages, oldest first: all of them, or the newest \`last\` (1 to ${MAX_MESSAGES_PAGE}). \`before\` (a message id of this conversation) keeps those before it, to page back.`,
+      args: { last: t.arg.int(), before: t.arg.id() },
+      resolve: async (conversation, args, context) => {
+        const last = args.last ?? null;
+        if (last !== null && (last < 1 || last > MAX_MESSAGES_PAGE)) {
+          throw badUserInput('last', `last must be between 1 and ${MAX_MESSAGES_PAGE}.`);
+        }
+        const beforeSeq =
+          args.before == null ? null : await seqInConversation(context, conversation, args.before);
+        return listConversationMessages(context.db, conversation.id, { last, beforeSeq });
+      },
+    }),
+    // Agents and keys only: a visitor reads its own conversations, not who else is in them.
+    contact: t.withAuth({ workspace: true }).field({
+      type: Contact,
+      nullable: true,
+      description: 'The contact the visitor identified as, if any. Agents and API keys only.',
+      resolve: async (conversation, _args, context) =>
+        conversation.contactId === null
+          ? null
+          : ((await contactOfWorkspace(context, conversation.contactId)) ?? null),
+    }),
+    visitor: t.withAuth({ workspace: true }).field({
+      type: Visitor,
+      description: 'The browser that started the conversation. Agents and API keys only.',
+      resolve: async (conversation, _args, context) => {
+        const visitor = await visitorOfWorkspace(context, conversation.visitorId);
+        if (visitor === undefined) throw notFound('visitor');
+        return visitor;
+      },
+    }),
+    lastMessage: t.withAuth({ workspace: true }).field({
+      type: Message,
+      nullable: true,
+      description: 'The newest message, by either side. Agents and API keys only.',
+      resolve: async (conversation, _args, context) =>
+        (await lastMessageOf(context, conversation.id)) ?? null,
+    }),
+    unreadCount: t.withAuth({ workspace: true }).int({
+      description:
+        'How many visitor messages came after the last agent message (all of them before the first reply). Agents and API keys only.',
+      resolve: async (conversation, _args, context) =>
+        (await unreadCountOf(context, conversation.id)) ?? 0,
     }),
   }),
 });
+
+async function seqInConversation(
+  context: Context,
+  conversation: ConversationModel,
+  messageId: string,
+): Promise<string> {
+  const seq = isUuid(messageId)
+    ? await findConversationMessageSeq(context.db, conversation.id, messageId)
+    : undefined;
+  if (seq === undefined)
+    throw badUserInput('before', 'before must be a message id of this conversation.');
+  return seq;
+}
+
+const ConversationEdge = builder
+  .objectRef<Page<ConversationModel>['edges'][number]>('ConversationEdge')
+  .implement({
+    fields: (t) => ({
+      cursor: t.exposeString('cursor'),
+      node: t.field({ type: Conversation, resolve: (edge) => edge.node }),
+    }),
+  });
+
+const ConversationConnection = builder
+  .objectRef<Page<ConversationModel>>('ConversationConnection')
+  .implement({
+    fields: (t) => ({
+      edges: t.field({ type: [ConversationEdge], resolve: (page) => page.edges }),
+      pageInfo: t.field({ type: PageInfo, resolve: (page) => page.pageInfo }),
+    }),
+  });
+
+builder.queryField('conversations', (t) =>
+  t.withAuth({ workspace: true }).field({
+    type: ConversationConnection,
+    description:
+      'The workspace’s conversations, most recent activity (newest message) first; `status` keeps only open or closed ones. Pass a page’s `pageInfo.endCursor` as `after` for the next.',
+    args: {
+      status: t.arg({ type: ConversationStatus }),
+      first: t.arg.int({ defaultValue: 20, description: '1 to 100.' }),
+      after: t.arg.string(),
+    },
+    resolve: async (_root, args, context) => {
+      const first = parseFirst(args.first);
+      const after = args.after == null ? null : decodeCursor(args.after);
+      const rows = await listWorkspaceConversations(context.db, context.principal.workspaceId, {
+        status: args.status ?? null,
+        after,
+        limit: first + 1,
+      });
+      return pageOf(
+        rows,
+        first,
+        (row) => row.position,
+        (row) => row.conversation,
+      );
+    },
+  }),
+);
+
+builder.queryField('conversation', (t) =>
+  t.withAuth({ workspace: true }).field({
+    type: Conversation,
+    nullable: true,
+    description: 'A conversation of the workspace; null when unknown or another workspace’s.',
+    args: { id: t.arg.id({ required: true }) },
+    resolve: async (_root, { id }, context) =>
+      isUuid(id) ? ((await conversationOfWorkspace(context, id)) ?? null) : null,
+  }),
+);
+
+function statusMutation(name: string, status: Status, description: string) {
+  builder.mutationField(name, (t) =>
+    t.withAuth({ agent: true }).field({
+      type: Conversation,
+      description,
+      args: { id: t.arg.id({ required: true }) },
+      resolve: async (_root, { id }, context) => {
+        if (!isUuid(id)) throw notFound('conversation');
+        const change = await setConversationStatus(
+          context.db,
+          context.principal.workspaceId,
+          id,
+          status,
+        );
+        publishInboxEvents(context.pubsub, change.inboxEvents);
+        return change.conversation;
+      },
+    }),
+  );
+}
+
+statusMutation(
+  'closeConversation',
+  'closed',
+  'Closes the conversation; the visitor’s next message opens a new one. Closing a closed conversation changes nothing. NOT_FOUND for another workspace’s.',
+);
+statusMutation(
+  'reopenConversation',
+  'open',
+  'Reopens a closed conversation. A visitor has one open conversation at a time: when it has opened another since, BAD_USER_INPUT (field `id`, `extensions.openConversationId` names it); close that one first.',
+);

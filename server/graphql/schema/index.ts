@@ -5,6 +5,7 @@ import './message.ts';
 import './conversation.ts';
 import './visitor.ts';
 import './visitor-event.ts';
+import './inbox-event.ts';
 import './workspace.ts';
 import './agent.ts';
 import './api-key.ts';

@@ -1,10 +1,12 @@
 import { publishInboxEvents } from '../../conversations/inbox-events.ts';
 import { parseClientMessageId, parseMessageBody } from '../../conversations/message-input.ts';
 import type { MessageModel } from '../../conversations/messages.ts';
+import { replyToConversation } from '../../conversations/reply.ts';
 import { sendVisitorMessage } from '../../conversations/send-message.ts';
+import { isUuid } from '../../protocol.ts';
 import { publishMessage } from '../../realtime/message-events.ts';
 import { builder } from '../builder.ts';
-import { ErrorCode, SonnyError } from '../errors.ts';
+import { ErrorCode, notFound, SonnyError } from '../errors.ts';
 
 export const MessageAuthor = builder.enumType('MessageAuthor', {
   description: 'Which side of the conversation wrote a message.',
@@ -59,6 +61,42 @@ builder.mutationField('sendMessage', (t) =>
       if (created) publishMessage(context.pubsub, message, { visitorId: visitor.id, contactId });
       publishInboxEvents(context.pubsub, inboxEvents);
       return message;
+    },
+  }),
+);
+
+const ReplyToConversationInput = builder.inputType('ReplyToConversationInput', {
+  fields: (t) => ({
+    conversationId: t.id({ required: true }),
+    body: t.string({ required: true, description: 'Plain text, 1 to 10,000 characters.' }),
+    clientMessageId: t.id({
+      required: true,
+      description:
+        'Chosen by the client, unique per message: resending it in the same conversation returns the same message.',
+    }),
+  }),
+});
+
+builder.mutationField('replyToConversation', (t) =>
+  t.withAuth({ agent: true }).field({
+    type: Message,
+    description:
+      'Adds the agent’s message to a conversation of its workspace and delivers it live to the visitor (`visitorEvents`). A closed conversation is refused with BAD_USER_INPUT on `input.conversationId`: reopen it first. NOT_FOUND for another workspace’s conversation.',
+    args: { input: t.arg({ type: ReplyToConversationInput, required: true }) },
+    resolve: async (_root, { input }, context) => {
+      const body = parseMessageBody(input.body, 'input.body');
+      const clientMessageId = parseClientMessageId(input.clientMessageId, 'input.clientMessageId');
+      if (!isUuid(input.conversationId)) throw notFound('conversation');
+      const reply = await replyToConversation(context.db, context.principal, {
+        conversationId: input.conversationId,
+        body,
+        clientMessageId,
+      });
+      if (reply.created) {
+        publishMessage(context.pubsub, reply.message, reply.audience);
+        publishInboxEvents(context.pubsub, reply.inboxEvents);
+      }
+      return reply.message;
     },
   }),
 );

@@ -1,0 +1,66 @@
+import type { ConversationStatus, Db } from '../db/database.ts';
+import { ErrorCode, SonnyError } from '../graphql/errors.ts';
+import { type ConversationModel, toConversation } from './conversations.ts';
+import { appendInboxEvent, type InboxEventModel } from './inbox-events.ts';
+import { lockConversation } from './reply.ts';
+
+export interface StatusChange {
+  readonly conversation: ConversationModel;
+  /** Empty when the conversation already had the status; publish after commit. */
+  readonly inboxEvents: readonly InboxEventModel[];
+}
+
+/**
+ * Closes or reopens a conversation of the workspace. Setting the status it already has
+ * changes nothing and records no event. A visitor has at most one open conversation (its
+ * messages go there), so reopening while the visitor has another open one is refused with
+ * BAD_USER_INPUT on `id`, naming that conversation in `extensions.openConversationId`:
+ * close that one first. Unknown or another workspace's conversation: NOT_FOUND.
+ */
+export async function setConversationStatus(
+  db: Db,
+  workspaceId: string,
+  conversationId: string,
+  status: ConversationStatus,
+): Promise<StatusChange> {
+  return db.transaction().execute(async (trx) => {
+    const locked = await lockConversation(trx, workspaceId, conversationId);
+    if (locked.status === 'closed' && status === 'open') {
+      const other = await trx
+        .selectFrom('conversations')
+        .select('id')
+        .where('visitor_id', '=', locked.visitor_id)
+        .where('status', '=', 'open')
+        .executeTakeFirst();
+      if (other !== undefined) {
+        throw new SonnyError(
+          ErrorCode.BAD_USER_INPUT,
+          'The visitor has another open conversation; close it before reopening this one.',
+          { field: 'id', openConversationId: other.id },
+        );
+      }
+    }
+    if (locked.status === status) {
+      const row = await trx
+        .selectFrom('conversations')
+        .selectAll()
+        .where('id', '=', locked.id)
+        .executeTakeFirstOrThrow();
+      return { conversation: toConversation(row), inboxEvents: [] };
+    }
+    const row = await trx
+      .updateTable('conversations')
+      .set({ status })
+      .where('id', '=', locked.id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    const event = await appendInboxEvent(trx, {
+      workspaceId,
+      kind: status === 'open' ? 'conversation_reopened' : 'conversation_closed',
+      conversationId: row.id,
+      visitorId: row.visitor_id,
+      contactId: row.contact_id,
+    });
+    return { conversation: toConversation(row), inboxEvents: [event] };
+  });
+}
