@@ -27,9 +27,15 @@ export const Visitor = builder.objectRef<VisitorModel>('Visitor').implement({
     conversations: t.field({
       type: [Conversation],
       description:
-        'The visitor’s conversations, newest first; for a verified visitor those of every verified visitor of its contact (its other devices).',
+        'The visitor’s conversations, newest first. A verified visitor asking about itself also gets those of its contact’s other verified visitors (its other devices).',
       resolve: (visitor, _args, context) =>
-        listScopeConversations(context.db, visitorScope(visitor)),
+        listScopeConversations(
+          context.db,
+          // Agents reading a visitor see that visitor's own conversations.
+          context.visitorSession?.visitor.id === visitor.id
+            ? visitorScope(visitor)
+            : { kind: 'visitor', visitorId: visitor.id },
+        ),
     }),
   }),
 });
