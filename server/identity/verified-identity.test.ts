@@ -217,6 +217,52 @@ describe('cross-device history', () => {
   });
 });
 
+describe('agents', () => {
+  it('a reply reaches every verified device of the contact but no unverified visitor, and agents see who was verified', async () => {
+    const site = await server.createWorkspace();
+    const agent = await server.createAgent(site.id);
+    const email = uniqueEmail();
+    const laptop = await joinAs(site, {
+      email,
+      identityToken: await mintIdentityToken(site.identitySecret, { email }),
+    });
+    const asked = await send(laptop, 'Where is my order?');
+    const phone = await joinAs(site, {
+      email,
+      identityToken: await mintIdentityToken(site.identitySecret, { email }),
+    });
+    const stranger = await joinAs(site, { email });
+    const strangerAsked = await send(stranger, 'Me too');
+    const onPhone = phone.subscribe(EVENTS);
+    const onStranger = stranger.subscribe(EVENTS);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+
+    const reply = await server.http(
+      `mutation ($id: ID!) {
+        replyToConversation(input: { conversationId: $id, body: "It ships today", clientMessageId: "r1" }) { id }
+      }`,
+      { id: asked.conversationId },
+      agent.token,
+    );
+    expect(reply.errors).toBeUndefined();
+    expect((await onPhone.next()).data?.visitorEvents.message).toEqual({
+      id: reply.data?.replyToConversation.id,
+      body: 'It ships today',
+    });
+    await onStranger.expectSilence(300);
+
+    const CONVERSATION = 'query ($id: ID!) { conversation(id: $id) { identityVerified } }';
+    const verified = await server.http(CONVERSATION, { id: asked.conversationId }, agent.token);
+    const unverified = await server.http(
+      CONVERSATION,
+      { id: strangerAsked.conversationId },
+      agent.token,
+    );
+    expect(verified.data?.conversation.identityVerified).toBe(true);
+    expect(unverified.data?.conversation.identityVerified).toBe(false);
+  });
+});
+
 describe('unverified identify', () => {
   it('identifyContact then a visitor identify give the same contact, whose vouched name the visitor cannot change', async () => {
     const site = await server.createWorkspace();
