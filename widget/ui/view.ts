@@ -230,7 +230,9 @@ export class ChatView {
   }
 
   #renderPrompt(): void {
-    this.#prompt.hidden = !this.#promptWanted || this.#promptDismissed;
+    const hidden = !this.#promptWanted || this.#promptDismissed;
+    // Touch the attribute only on a change, so observers see exactly when the prompt shows.
+    if (this.#prompt.hidden !== hidden) this.#prompt.hidden = hidden;
   }
 
   #submitMessage(): void {
@@ -263,10 +265,10 @@ export class ChatView {
     const unread = open ? 0 : this.#unread;
     this.#badge.hidden = unread === 0;
     this.#badge.textContent = unread > 99 ? '99+' : String(unread);
-    const label = open ? 'Close chat' : 'Open chat';
+    // One name whatever the state (aria-expanded tells open from closed), plus the unread count.
     this.#launcher.setAttribute(
       'aria-label',
-      unread === 0 ? label : `${label}, ${unread} unread ${unread === 1 ? 'message' : 'messages'}`,
+      unread === 0 ? 'Chat' : `Chat, ${unread} unread ${unread === 1 ? 'message' : 'messages'}`,
     );
   }
 

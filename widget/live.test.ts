@@ -1,0 +1,203 @@
+/**
+ * Scenarios 6 and 8 of the widget issue in real Chromium: agent replies arrive live, a
+ * second tab follows a reset, and a network cut while typing loses and duplicates nothing.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../server/test/browser.ts';
+import { startTestServer, type TestServer } from '../server/test/harness.ts';
+import { buildWidget } from './build.ts';
+import {
+  expectNoPageErrors,
+  type HostServer,
+  hostPage,
+  newContext,
+  promptWasEverShown,
+  sendMessage,
+  snippet,
+  startHostServer,
+  storedFor,
+  waitForReady,
+  widget,
+} from './test/host.ts';
+import { type CuttableProxy, startProxy } from './test/proxy.ts';
+import { serverTruth } from './test/server-truth.ts';
+
+let server: TestServer;
+let host: HostServer;
+let browser: Browser;
+let proxy: CuttableProxy;
+let context: BrowserContext;
+
+beforeAll(async () => {
+  await buildWidget();
+  [server, host, browser] = await Promise.all([
+    startTestServer(),
+    startHostServer(),
+    launchChromium(),
+  ]);
+  proxy = await startProxy(server.origin);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await proxy?.close();
+  await host?.close();
+  await server?.stop();
+});
+
+afterEach(async () => {
+  await context?.close();
+});
+
+async function site(options: { identify: boolean; serverOrigin?: string }) {
+  const workspace = await server.createWorkspace();
+  const agent = await server.createAgent(workspace.id);
+  const url = host.page(
+    hostPage({
+      snippet: snippet({
+        serverOrigin: options.serverOrigin ?? server.origin,
+        siteId: workspace.siteId,
+        identify: options.identify,
+      }),
+    }),
+  );
+  context = await newContext(browser);
+  return { workspace, agent, url, truth: serverTruth(server.app.db, workspace.id) };
+}
+
+async function open(url: string): Promise<Page> {
+  const page = await context.newPage();
+  await page.goto(url);
+  await waitForReady(page);
+  return page;
+}
+
+async function shownAsSent(page: Page, body: string): Promise<void> {
+  await widget(page)
+    .messages.filter({ hasText: body })
+    .and(page.locator('[data-state="sent"]'))
+    .waitFor();
+}
+
+async function reply(agentToken: string, conversationId: string, body: string): Promise<void> {
+  const result = await server.http(
+    `mutation Reply($input: ReplyToConversationInput!) { replyToConversation(input: $input) { id } }`,
+    { input: { conversationId, body, clientMessageId: randomUUID() } },
+    agentToken,
+  );
+  expect(result.errors).toBeUndefined();
+}
+
+describe('the widget in Chromium: live', () => {
+  it('6a. an agent reply reaches the open widget without a reload, with an unread badge while closed', async () => {
+    const { agent, url, truth } = await site({ identify: true });
+    const page = await open(url);
+    const ui = widget(page);
+    const received = page.evaluate(
+      () =>
+        new Promise<{ author: string; body: string }>((resolve) => {
+          const sonny = (window as unknown as { sonny: (...args: unknown[]) => unknown }).sonny;
+          sonny('on', 'message', (message: { author: string; body: string }) => {
+            if (message.author === 'AGENT') resolve(message);
+          });
+        }),
+    );
+    await sendMessage(page, 'Is my order on its way?');
+    await shownAsSent(page, 'Is my order on its way?');
+    const [message] = await truth.messagesWithBody('Is my order on its way?');
+
+    await reply(agent.token, message?.conversation_id ?? '', 'Yes, it ships today.');
+    await shownAsSent(page, 'Yes, it ships today.');
+    expect(await received).toMatchObject({ author: 'AGENT', body: 'Yes, it ships today.' });
+
+    // Closed panel: the next reply shows as unread on the launcher until the panel opens.
+    await page.keyboard.press('Escape');
+    await reply(agent.token, message?.conversation_id ?? '', 'Tracking number: 42.');
+    await page.getByRole('button', { name: 'Chat, 1 unread message' }).waitFor();
+    await ui.launcher.click();
+    await shownAsSent(page, 'Tracking number: 42.');
+    expect(await ui.launcher.getAttribute('aria-label')).toBe('Chat');
+    expect(await ui.messages.allTextContents()).toEqual([
+      'You: Is my order on its way?',
+      'Agent: Yes, it ships today.',
+      'Agent: Tracking number: 42.',
+    ]);
+    await expectNoPageErrors(page);
+  });
+
+  it('6b. a second tab resets when the first one does', async () => {
+    const { workspace, url, truth } = await site({ identify: true });
+    const first = await open(url);
+    const second = await open(url);
+    await sendMessage(first, 'Shared-computer question');
+    await shownAsSent(first, 'Shared-computer question');
+    await widget(second).launcher.click();
+    await shownAsSent(second, 'Shared-computer question');
+    const before = await storedFor(first, workspace.siteId);
+    const secondReset = second.evaluate(
+      () =>
+        new Promise<void>((resolve) => {
+          const sonny = (window as unknown as { sonny: (...args: unknown[]) => unknown }).sonny;
+          sonny('on', 'reset', () => resolve());
+        }),
+    );
+
+    await first.evaluate(() =>
+      (window as unknown as { sonny: (...args: unknown[]) => Promise<void> }).sonny('reset'),
+    );
+    await secondReset;
+    await expect.poll(() => widget(second).messages.count()).toBe(0);
+    const after = await storedFor(first, workspace.siteId);
+    expect(after.visitorId).not.toBe(before.visitorId);
+    expect(await storedFor(second, workspace.siteId)).toEqual(after);
+
+    // The second tab now speaks as the new visitor, anonymous.
+    await sendMessage(second, 'Hello from the second tab');
+    await shownAsSent(second, 'Hello from the second tab');
+    const [message] = await truth.messagesWithBody('Hello from the second tab');
+    const visitor = await truth.visitor(after.visitorId ?? '');
+    const conversations = await truth.conversationsOfVisitor(visitor?.id ?? '');
+    expect(conversations.map((conversation) => conversation.id)).toEqual([
+      message?.conversation_id,
+    ]);
+    expect(conversations[0]?.contact_id).toBeNull();
+    await widget(second).prompt.waitFor({ state: 'visible' });
+    await expectNoPageErrors(first);
+    await expectNoPageErrors(second);
+  });
+
+  it('8. a network cut while typing: the message shows pending, is delivered once, and missed replies arrive', async () => {
+    const { agent, url, truth } = await site({ identify: true, serverOrigin: proxy.origin });
+    const page = await open(url);
+    const ui = widget(page);
+    await sendMessage(page, 'Before the cut');
+    await shownAsSent(page, 'Before the cut');
+    const [first] = await truth.messagesWithBody('Before the cut');
+
+    await context.setOffline(true);
+    proxy.cut();
+    await page.getByRole('status').filter({ hasText: 'Offline' }).waitFor();
+    await sendMessage(page, 'Typed while offline');
+    const pending = ui.messages.filter({ hasText: 'Typed while offline' });
+    expect(await pending.getAttribute('data-state')).toBe('pending');
+    expect(await pending.textContent()).toContain('Sending…');
+    await reply(agent.token, first?.conversation_id ?? '', 'Reply sent while you were away');
+    expect(await truth.messagesWithBody('Typed while offline')).toEqual([]);
+
+    proxy.restore();
+    await context.setOffline(false);
+    await shownAsSent(page, 'Typed while offline');
+    await shownAsSent(page, 'Reply sent while you were away');
+    expect(await ui.messages.allTextContents()).toEqual([
+      'You: Before the cut',
+      'Agent: Reply sent while you were away',
+      'You: Typed while offline',
+    ]);
+    expect(await truth.messagesWithBody('Typed while offline')).toHaveLength(1);
+    expect(await page.getByRole('status').textContent()).toBe('');
+    expect(await promptWasEverShown(page)).toBe(false);
+    await expectNoPageErrors(page);
+  });
+});
