@@ -21,16 +21,24 @@ export function AgentApp(props: { session: Session; onLogout: (reason: string | 
   const route = useRoute();
 
   useEffect(() => {
+    // A disposed client still reports its own close: only the current one may change state.
+    let current = true;
     const created = createInboxClient({
       token: session.token,
       onConnectionState: (state) => {
+        if (!current) return;
         setConnection(state);
         if (state === 'connected') setLiveError(null);
       },
-      onRejected: () => onLogout('Your session has ended. Log in again.'),
+      onRejected: () => {
+        if (current) onLogout('Your session has ended. Log in again.');
+      },
     });
     setClient(created);
-    return () => created.dispose();
+    return () => {
+      current = false;
+      created.dispose();
+    };
   }, [session.token, onLogout]);
 
   const logout = useCallback(async () => {

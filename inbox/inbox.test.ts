@@ -1,0 +1,310 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../server/test/browser.ts';
+import { startTestServer, type TestServer, uniqueEmail } from '../server/test/harness.ts';
+import {
+  ensureInboxBuilt,
+  graphql,
+  logIn,
+  openPage,
+  screenshot,
+  type WatchedPage,
+  workspaceWithAgent,
+} from './test/support.ts';
+import { socketVisitor, type Visitor } from './test/visitor.ts';
+
+let server: TestServer;
+let browser: Browser;
+const pages: WatchedPage[] = [];
+const visitors: Visitor[] = [];
+
+beforeAll(async () => {
+  await ensureInboxBuilt();
+  [server, browser] = await Promise.all([startTestServer(), launchChromium()]);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+afterEach(async () => {
+  const watched = pages.splice(0);
+  const errors = watched.flatMap((page) => page.errors);
+  await Promise.all(watched.map((page) => page.context.close()));
+  await Promise.all(visitors.splice(0).map((visitor) => visitor.close()));
+  // No test may leave an error in the console of the inbox.
+  expect(errors).toEqual([]);
+});
+
+async function agentPage(viewport?: { width: number; height: number }): Promise<Page> {
+  const watched = await openPage(browser, viewport);
+  pages.push(watched);
+  return watched.page;
+}
+
+async function visitor(siteId: string): Promise<Visitor> {
+  const created = await socketVisitor(server, siteId);
+  visitors.push(created);
+  return created;
+}
+
+const IDENTIFY_CONTACT = `mutation($input: IdentifyContactInput!) {
+  identifyContact(input: $input) { id email name }
+}`;
+
+function rowOf(page: Page, text: string) {
+  return page.locator('.conversation-row').filter({ hasText: text });
+}
+
+describe('the agent inbox in Chromium', () => {
+  it('logs in, refuses a wrong password in words, stays logged in across a reload, logs out', async () => {
+    const { agent } = await workspaceWithAgent(server);
+    const page = await agentPage();
+    await page.goto(`${server.origin}/inbox/`);
+
+    await page.getByLabel('Email').fill(agent.email);
+    await page.getByLabel('Password').fill('not the password');
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Wrong email or password.' }).waitFor();
+
+    await page.getByLabel('Password').fill(agent.password);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByRole('status').filter({ hasText: 'Connected' }).waitFor();
+    expect(await page.locator('.agent').textContent()).toBe(agent.name);
+
+    await page.reload();
+    await page.getByRole('status').filter({ hasText: 'Connected' }).waitFor();
+    expect(await page.getByRole('link', { name: 'Conversations' }).isVisible()).toBe(true);
+
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await page.getByRole('button', { name: 'Log in' }).waitFor();
+    expect(await page.getByLabel('Email').isVisible()).toBe(true);
+    await page.reload();
+    await page.getByRole('button', { name: 'Log in' }).waitFor();
+  });
+
+  it('shows a new conversation live, then the identify of its visitor in the row and the sidebar', async () => {
+    const { workspace, agent } = await workspaceWithAgent(server);
+    const page = await agentPage();
+    await logIn(page, server.origin, agent);
+    await page.evaluate(() => {
+      (window as unknown as { notReloaded: boolean }).notReloaded = true;
+    });
+
+    const jane = await visitor(workspace.siteId);
+    await jane.send('Hello, is anyone there?');
+    const row = rowOf(page, 'Hello, is anyone there?');
+    await row.waitFor();
+    expect(await row.locator('.name').textContent()).toBe('Anonymous visitor');
+    expect(await row.locator('.unread').textContent()).toBe('1 unread');
+
+    await row.getByRole('link').click();
+    const sidebar = page.getByRole('complementary', { name: 'Contact' });
+    await sidebar.getByRole('heading', { name: 'Anonymous visitor' }).waitFor();
+
+    const email = uniqueEmail('jane');
+    await jane.identify({ email, name: 'Jane Smith' });
+    await sidebar.getByRole('heading', { name: 'Jane Smith' }).waitFor();
+    expect(await sidebar.locator('.contact-email').textContent()).toBe(email);
+    await row.locator('.name', { hasText: 'Jane Smith' }).waitFor();
+    expect(await row.locator('.email').textContent()).toBe(email);
+    expect(
+      await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded),
+    ).toBe(true);
+    await screenshot(page, 'inbox-conversation-list');
+  });
+
+  it('delivers a reply to the visitor and the answer to the thread, each exactly once', async () => {
+    const { workspace, agent } = await workspaceWithAgent(server);
+    const page = await agentPage();
+    await logIn(page, server.origin, agent);
+    const sam = await visitor(workspace.siteId);
+    await sam.send('My order has not arrived.');
+    await rowOf(page, 'My order has not arrived.').getByRole('link').click();
+
+    const composer = page.getByRole('textbox', { name: 'Reply' });
+    await composer.fill('Sorry to hear that.');
+    await composer.press('Shift+Enter');
+    await composer.pressSequentially('Which order number?');
+    await composer.press('Enter');
+    // A second Enter while the first reply is on its way must not send it again.
+    await composer.press('Enter');
+    const reply = 'Sorry to hear that.\nWhich order number?';
+    const thread = page.getByRole('list', { name: 'Messages' });
+    await thread.locator('.message.agent', { hasText: 'Which order number?' }).waitFor();
+    await sam.waitForAgentMessage(reply);
+    expect(await composer.inputValue()).toBe('');
+
+    await sam.send('It is 4711.');
+    await thread.locator('.message.visitor', { hasText: 'It is 4711.' }).waitFor();
+    await page.waitForTimeout(500);
+    expect(await thread.locator('.message', { hasText: 'Which order number?' }).count()).toBe(1);
+    expect(await thread.locator('.message', { hasText: 'It is 4711.' }).count()).toBe(1);
+    expect(await sam.countMessages(reply)).toBe(1);
+    expect(
+      await thread
+        .locator('.message.agent .body')
+        .first()
+        .evaluate((el) => el.textContent),
+    ).toBe(reply);
+    await screenshot(page, 'inbox-conversation');
+
+    // Close moves it to the closed tab; reopen brings the composer back.
+    await page.getByRole('button', { name: 'Close conversation' }).click();
+    await page.getByText('This conversation is closed. Reopen it to reply.').waitFor();
+    await rowOf(page, 'It is 4711.').waitFor({ state: 'detached' });
+    await page.getByRole('button', { name: 'Closed' }).click();
+    await rowOf(page, 'It is 4711.').waitFor();
+    await page.getByRole('button', { name: 'Reopen conversation' }).click();
+    await composer.waitFor();
+
+    // Readable at 768 px: nothing wider than the window.
+    await page.setViewportSize({ width: 768, height: 900 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
+      768,
+    );
+    await screenshot(page, 'inbox-conversation-768');
+  });
+
+  it('finds contacts by email prefix and by name, and pages through each of them once', async () => {
+    const { workspace, agent } = await workspaceWithAgent(server);
+    const total = 45;
+    for (let i = 0; i < total; i++) {
+      const result = await graphql(server, workspace.apiKey, IDENTIFY_CONTACT, {
+        input: {
+          email: `customer${String(i).padStart(2, '0')}@shop.example`,
+          name: `Customer ${i}`,
+        },
+      });
+      expect(result.errors).toBeUndefined();
+    }
+    await graphql(server, workspace.apiKey, IDENTIFY_CONTACT, {
+      input: { email: 'zoe.quinn@elsewhere.example', name: 'Zoë Quinn' },
+    });
+
+    const page = await agentPage();
+    await logIn(page, server.origin, agent);
+    await page.getByRole('link', { name: 'Contacts' }).click();
+    const list = page.getByRole('region', { name: 'Contacts' });
+    const rows = list.locator('.contact-row');
+    await rows.first().waitFor();
+
+    const search = page.getByRole('searchbox', { name: 'Search contacts' });
+    await search.fill('zoe.q');
+    await list.locator('.contact-row', { hasText: 'Zoë Quinn' }).waitFor();
+    await expect.poll(() => rows.count()).toBe(1);
+    await search.fill('Zoë');
+    await expect.poll(() => rows.count()).toBe(1);
+    expect(await rows.locator('.email').textContent()).toBe('zoe.quinn@elsewhere.example');
+
+    await search.fill('');
+    await expect.poll(() => rows.count()).toBe(20);
+    await screenshot(page, 'inbox-contacts');
+    const more = list.getByRole('button', { name: 'Load more' });
+    while (await more.isVisible()) {
+      const before = await rows.count();
+      await more.click();
+      await expect.poll(() => rows.count()).toBeGreaterThan(before);
+    }
+    const ids = await rows.evaluateAll((elements) =>
+      elements.map((el) => el.getAttribute('data-id')),
+    );
+    expect(ids).toHaveLength(total + 1);
+    expect(new Set(ids).size).toBe(total + 1);
+
+    await rows.filter({ hasText: 'Customer 7' }).first().getByRole('link').click();
+    await page.getByRole('heading', { name: 'Customer 7', exact: true }).waitFor();
+  });
+
+  it('shows Verified only for a visitor identified with a signed identity token', async () => {
+    const { workspace, agent } = await workspaceWithAgent(server);
+    const page = await agentPage();
+    await logIn(page, server.origin, agent);
+
+    const typed = await visitor(workspace.siteId);
+    await typed.send('I typed my email.');
+    await typed.identify({ email: uniqueEmail('typed'), name: 'Typed Person' });
+
+    const signedEmail = uniqueEmail('signed');
+    const token = await graphql(
+      server,
+      workspace.apiKey,
+      `mutation($input: CreateIdentityTokenInput!) { createIdentityToken(input: $input) { token } }`,
+      { input: { email: signedEmail, name: 'Signed Person' } },
+    );
+    expect(token.errors).toBeUndefined();
+    const signed = await visitor(workspace.siteId);
+    await signed.send('My site vouched for me.');
+    await signed.identify({
+      email: signedEmail,
+      name: 'Signed Person',
+      identityToken: token.data.createIdentityToken.token,
+    });
+
+    const typedRow = rowOf(page, 'Typed Person');
+    const signedRow = rowOf(page, 'Signed Person');
+    await typedRow.locator('.badge', { hasText: /^Unverified$/ }).waitFor();
+    await signedRow.locator('.badge', { hasText: /^Verified$/ }).waitFor();
+    expect(await typedRow.locator('.badge').textContent()).toBe('Unverified');
+    expect(await signedRow.locator('.badge').textContent()).toBe('Verified');
+
+    await signedRow.getByRole('link').click();
+    const sidebar = page.getByRole('complementary', { name: 'Contact' });
+    await sidebar.getByText('The website vouched for this email').waitFor();
+    await typedRow.getByRole('link').click();
+    await sidebar.getByText('given without a signed identity token').waitFor();
+  });
+
+  it('creates an API key shown once, which works until it is revoked', async () => {
+    const { agent } = await workspaceWithAgent(server);
+    const page = await agentPage();
+    await logIn(page, server.origin, agent);
+    await page.getByRole('link', { name: 'Settings' }).click();
+    await page.locator('.site-id').waitFor();
+    expect(await page.locator('.snippet').textContent()).toContain(
+      (await page.locator('.site-id').textContent()) ?? 'no site id',
+    );
+
+    await page.getByRole('button', { name: 'Create API key' }).click();
+    const secret = (await page.locator('.api-key-secret').textContent()) ?? '';
+    expect(secret).toMatch(/^sonny_sk_/);
+    const email = uniqueEmail('integrated');
+    const used = await graphql(server, secret, IDENTIFY_CONTACT, { input: { email } });
+    expect(used.errors).toBeUndefined();
+    expect(used.data.identifyContact.email).toBe(email);
+
+    await page.getByRole('button', { name: 'I have stored it' }).click();
+    expect(await page.locator('.api-key-secret').count()).toBe(0);
+    const prefix = secret.slice(0, 12);
+    const keyRow = page.locator('.keys tbody tr').filter({ hasText: prefix.slice(0, 10) });
+    await keyRow.getByRole('button', { name: /^Revoke/ }).click();
+    await keyRow.getByRole('button', { name: 'Confirm revoke' }).click();
+    await keyRow.getByText(/^Revoked/).waitFor();
+
+    const refused = await graphql(server, secret, IDENTIFY_CONTACT, { input: { email } });
+    expect(refused.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('shows markup in a name or a message as text', async () => {
+    const { workspace, agent } = await workspaceWithAgent(server);
+    const name = '<script>alert(1)</script>';
+    const email = uniqueEmail('markup');
+    const page = await agentPage();
+    await logIn(page, server.origin, agent);
+    const mallory = await visitor(workspace.siteId);
+    await mallory.identify({ email, name });
+    await mallory.send('<img src=x onerror=alert(2)>');
+
+    const row = rowOf(page, '<img src=x onerror=alert(2)>');
+    await row.waitFor();
+    expect(await row.locator('.name').textContent()).toBe(name);
+    await row.getByRole('link').click();
+    const sidebar = page.getByRole('complementary', { name: 'Contact' });
+    expect(await sidebar.getByRole('heading').first().textContent()).toBe(name);
+    await page.getByRole('link', { name: 'Contacts' }).click();
+    await page.locator('.contact-row .name', { hasText: name }).waitFor();
+    // Nothing was parsed as markup: no injected element, and no alert (a dialog fails the test).
+    expect(await page.locator('main script, main img').count()).toBe(0);
+  });
+});

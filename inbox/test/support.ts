@@ -1,0 +1,122 @@
+import { mkdirSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { createAgent } from '../../server/access/agents.ts';
+import type { TestServer } from '../../server/test/harness.ts';
+
+const repo = fileURLToPath(new URL('../../', import.meta.url));
+const built = join(repo, 'dist', 'inbox', 'index.html');
+
+/** Where screenshots of the run go (gitignored; CI keeps them as artifacts). */
+export const ARTIFACTS = join(repo, 'artifacts');
+
+function newestSource(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name === 'test' || entry.name.endsWith('.test.ts')) continue;
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestSource(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+/**
+ * Builds the inbox when `dist/inbox` is missing or older than its sources, so the browser
+ * always tests the code in the tree (`npm test` builds first anyway).
+ */
+export async function ensureInboxBuilt(): Promise<void> {
+  let builtAt = 0;
+  try {
+    builtAt = statSync(built).mtimeMs;
+  } catch {
+    // Not built yet.
+  }
+  if (builtAt > newestSource(join(repo, 'inbox'))) return;
+  const { build } = await import('vite');
+  await build({ configFile: join(repo, 'inbox', 'vite.config.ts'), logLevel: 'warn' });
+}
+
+export interface Agent {
+  readonly email: string;
+  readonly name: string;
+  readonly password: string;
+}
+
+let agents = 0;
+
+/** A fresh workspace with one agent, as `sonny agent create` makes them. */
+export async function workspaceWithAgent(
+  server: TestServer,
+): Promise<{ workspace: Awaited<ReturnType<TestServer['createWorkspace']>>; agent: Agent }> {
+  const workspace = await server.createWorkspace();
+  agents += 1;
+  const agent = {
+    email: `agent${agents}.${workspace.siteId.slice(-6)}@example.com`,
+    name: `Agent ${agents}`,
+    password: 'correct horse battery staple',
+  };
+  await createAgent(server.app.db, { workspaceId: workspace.id, ...agent });
+  return { workspace, agent };
+}
+
+/** A page plus every console error and uncaught exception it produced. */
+export interface WatchedPage {
+  readonly context: BrowserContext;
+  readonly page: Page;
+  readonly errors: string[];
+}
+
+export async function openPage(
+  browser: Browser,
+  viewport = { width: 1280, height: 800 },
+): Promise<WatchedPage> {
+  const context = await browser.newContext({ viewport });
+  // Waits fail after 10 s with the locator they waited for, well inside the test timeout.
+  context.setDefaultTimeout(10_000);
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(`console: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => errors.push(`page: ${error.message}`));
+  page.on('dialog', (dialog) => {
+    errors.push(`dialog: ${dialog.message()}`);
+    void dialog.dismiss();
+  });
+  return { context, page, errors };
+}
+
+/** Logs in through the form and waits for the inbox. */
+export async function logIn(page: Page, origin: string, agent: Agent): Promise<void> {
+  await page.goto(`${origin}/inbox/`);
+  await page.getByLabel('Email').fill(agent.email);
+  await page.getByLabel('Password').fill(agent.password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.getByRole('status').filter({ hasText: 'Connected' }).waitFor();
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
+}
+
+/** POSTs a GraphQL operation with an API key or session token. */
+export async function graphql(
+  server: TestServer,
+  token: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+  // biome-ignore lint/suspicious/noExplicitAny: tests walk result data by path and assert on it.
+): Promise<{ data?: any; errors?: Array<{ message: string; extensions?: { code?: string } }> }> {
+  const response = await fetch(server.graphqlUrl, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      accept: 'application/graphql-response+json',
+      authorization: `Bearer ${token}`,
+    },
+    body: JSON.stringify({ query, variables }),
+  });
+  return response.json();
+}
