@@ -27,6 +27,9 @@ export const builder = new SchemaBuilder<{
   plugins: [ScopeAuthPlugin],
   defaultFieldNullability: false,
   scopeAuth: {
+    // Check subscriptions when they start, not only per event: a refused caller must never
+    // get a live stream (or reach the subscribe function without the context it needs).
+    authorizeOnSubscribe: true,
     authScopes: (context) => ({
       visitor: context.visitorSession !== null,
       workspace: context.principal !== null,
