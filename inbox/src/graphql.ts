@@ -59,7 +59,7 @@ export interface InboxEvent {
   readonly conversation: ConversationSummary | null;
   readonly message: Message | null;
   readonly contact: ContactSummary | null;
-  readonly visitor: { readonly id: string } | null;
+  readonly visitor: { readonly id: string; readonly identityVerified: boolean } | null;
 }
 
 export interface ContactDetail extends ContactSummary {
@@ -378,6 +378,7 @@ export const InboxEventsSubscription = gql<{ inboxEvents: InboxEvent }, { after:
       }
       visitor {
         id
+        identityVerified
       }
     }
   }

@@ -3,7 +3,6 @@ import { useClient } from 'urql';
 import { type InboxError, toInboxError } from '../errors.ts';
 import { useInboxEvent } from '../events.tsx';
 import {
-  type ContactSummary,
   type ConversationStatus,
   type ConversationSummary,
   ConversationsQuery,
@@ -93,11 +92,11 @@ export function applyEvent(
     const { visitor, contact } = event;
     return list.map((item) =>
       item.visitor.id === visitor.id
-        ? { ...item, contact: contact satisfies ContactSummary }
+        ? { ...item, contact, identityVerified: visitor.identityVerified }
         : item,
     );
   }
-  return [...list];
+  return list as ConversationSummary[];
 }
 
 function merge(

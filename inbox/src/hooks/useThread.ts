@@ -106,7 +106,9 @@ export function useThread(conversationId: string): Thread {
     else if (event.kind === 'VISITOR_IDENTIFIED' && event.contact && event.visitor) {
       const { contact, visitor } = event;
       setConversation((current) =>
-        current && current.visitor.id === visitor.id ? { ...current, contact } : current,
+        current && current.visitor.id === visitor.id
+          ? { ...current, contact, identityVerified: visitor.identityVerified }
+          : current,
       );
     }
     const { message } = event;
