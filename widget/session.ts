@@ -300,6 +300,7 @@ export class Session {
       this.#setIdentity(identity);
       this.#events.emit('reset', {});
     } else {
+      this.#warn(`the server refused the identity: ${code}`);
       this.#failWaiters(new WidgetError(code));
       const identity = this.#identity;
       if (identity?.token && code.startsWith('IDENTITY_TOKEN')) {
@@ -383,6 +384,7 @@ export class Session {
           if (generation !== this.#generation || failure.code === NETWORK_ERROR) return;
           this.#waiters.shift();
           if (this.#identity === waiter.identity) this.#setIdentity(waiter.previous);
+          this.#warn(`the server refused the identity: ${failure.code}`);
           waiter.reject(failure);
           this.#events.emit('identify_failed', { email, code: failure.code });
         }
