@@ -2,6 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../server/test/browser.ts';
 import { startTestServer, type TestServer, uniqueEmail } from '../server/test/harness.ts';
+import { type HostServer, startHostServer } from '../widget/test/host.ts';
 import {
   ensureInboxBuilt,
   graphql,
@@ -11,20 +12,27 @@ import {
   type WatchedPage,
   workspaceWithAgent,
 } from './test/support.ts';
-import { socketVisitor, type Visitor } from './test/visitor.ts';
+import type { Visitor } from './test/visitor.ts';
+import { widgetVisitor } from './test/widget-visitor.ts';
 
 let server: TestServer;
 let browser: Browser;
+let host: HostServer;
 const pages: WatchedPage[] = [];
 const visitors: Visitor[] = [];
 
 beforeAll(async () => {
   await ensureInboxBuilt();
-  [server, browser] = await Promise.all([startTestServer(), launchChromium()]);
+  [server, browser, host] = await Promise.all([
+    startTestServer(),
+    launchChromium(),
+    startHostServer(),
+  ]);
 });
 
 afterAll(async () => {
   await browser?.close();
+  await host?.close();
   await server?.stop();
 });
 
@@ -43,8 +51,9 @@ async function agentPage(viewport?: { width: number; height: number }): Promise<
   return watched.page;
 }
 
+/** A visitor on a customer's page with the real widget, in a browser context of its own. */
 async function visitor(siteId: string): Promise<Visitor> {
-  const created = await socketVisitor(server, siteId);
+  const created = await widgetVisitor(browser, host, server, siteId);
   visitors.push(created);
   return created;
 }
