@@ -107,6 +107,13 @@ export async function up(db: Kysely<any>): Promise<void> {
     .columns(['workspace_id', 'seq'])
     .execute();
 
+  // The agents' contact list pages newest first within a workspace.
+  await db.schema
+    .createIndex('contacts_workspace_created_index')
+    .on('contacts')
+    .columns(['workspace_id', 'created_at desc', 'id desc'])
+    .execute();
+
   // Agents reply with their own idempotency keys.
   await db.schema
     .alterTable('messages')
@@ -123,6 +130,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.dropIndex('messages_agent_client_id_unique').execute();
+  await db.schema.dropIndex('contacts_workspace_created_index').execute();
   await db.schema.alterTable('messages').dropColumn('author_agent_id').execute();
   await db.schema.dropTable('inbox_events').execute();
   await db.schema.alterTable('contacts').dropColumn('verified_at').execute();

@@ -454,6 +454,19 @@ describe('replyToConversation', () => {
     expect(await countRows('inbox_events', a.id)).toBe(3);
   });
 
+  it('stores concurrent replies with one clientMessageId once', async () => {
+    const a = await site();
+    const chat = await chattingVisitor(a, ['Hello?']);
+    const variables = { conversationId: chat.conversationId, body: 'Racing', id: 'race' };
+    const replies = await Promise.all(
+      Array.from({ length: 5 }, () => server.http(REPLY, variables, a.agentToken)),
+    );
+    const ids = new Set(replies.map((reply) => reply.data?.replyToConversation.id));
+    expect(replies.map((reply) => reply.errors)).toEqual(Array(5).fill(undefined));
+    expect(ids.size).toBe(1);
+    expect(await countRows('messages', a.id)).toBe(2);
+  });
+
   it('bumps the conversation’s activity', async () => {
     const a = await site();
     const chat = await chattingVisitor(a, ['old']);
