@@ -120,7 +120,8 @@ export class VisitorStore {
   }
 
   saveHistory(messages: readonly StoredMessage[]): void {
-    this.#set(this.keys.history, JSON.stringify(messages.slice(-HISTORY_LIMIT)));
+    if (messages.length === 0) this.#remove(this.keys.history);
+    else this.#set(this.keys.history, JSON.stringify(messages.slice(-HISTORY_LIMIT)));
   }
 
   pending(): PendingMessage[] {
