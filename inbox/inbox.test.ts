@@ -1,4 +1,4 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Page, WebSocketRoute } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../server/test/browser.ts';
 import { startTestServer, type TestServer, uniqueEmail } from '../server/test/harness.ts';
@@ -315,5 +315,82 @@ describe('the agent inbox in Chromium', () => {
     await page.locator('.contact-row .name', { hasText: name }).waitFor();
     // Nothing was parsed as markup: no injected element, and no alert (a dialog fails the test).
     expect(await page.locator('main script, main img').count()).toBe(0);
+  });
+  it('pages back through a long thread, each message once', async () => {
+    const { workspace, agent } = await workspaceWithAgent(server);
+    const sam = await visitor(workspace.siteId);
+    await sam.send('The very first message.');
+    const login = await graphql(
+      server,
+      null,
+      'mutation($email: String!, $password: String!) { login(email: $email, password: $password) { token } }',
+      { email: agent.email, password: agent.password },
+    );
+    const token: string = login.data.login.token;
+    const list = await graphql(server, token, '{ conversations { edges { node { id } } } }');
+    const conversationId: string = list.data.conversations.edges[0].node.id;
+    for (let i = 1; i <= 40; i++) {
+      const reply = await graphql(
+        server,
+        token,
+        'mutation($input: ReplyToConversationInput!) { replyToConversation(input: $input) { id } }',
+        { input: { conversationId, body: `Reply number ${i}.`, clientMessageId: `reply-${i}` } },
+      );
+      expect(reply.errors).toBeUndefined();
+    }
+
+    const page = await agentPage();
+    await logIn(page, server.origin, agent);
+    await rowOf(page, 'Reply number 40.').getByRole('link').click();
+    const messages = page.getByRole('list', { name: 'Messages' }).locator('.message');
+    await messages.filter({ hasText: 'Reply number 40.' }).waitFor();
+    expect(await messages.count()).toBe(30);
+    await page.getByRole('button', { name: 'Load older messages' }).click();
+    await messages.filter({ hasText: 'The very first message.' }).waitFor();
+    const bodies = await messages.locator('.body').allTextContents();
+    expect(bodies).toEqual([
+      'The very first message.',
+      ...Array.from({ length: 40 }, (_, i) => `Reply number ${i + 1}.`),
+    ]);
+    expect(await page.getByRole('button', { name: 'Load older messages' }).count()).toBe(0);
+  });
+
+  it('catches up on what happened while its connection was down', async () => {
+    const { workspace, agent } = await workspaceWithAgent(server);
+    const page = await agentPage();
+    // The agent's socket goes through this route, so the test can cut it and refuse new ones.
+    let down = false;
+    const sockets = new Set<WebSocketRoute>();
+    await page.routeWebSocket(/\/graphql$/, (socket) => {
+      if (down) {
+        void socket.close({ code: 1001, reason: 'Network down' });
+        return;
+      }
+      socket.connectToServer();
+      sockets.add(socket);
+    });
+    await logIn(page, server.origin, agent);
+    const first = await visitor(workspace.siteId);
+    await first.send('Before the cut.');
+    await rowOf(page, 'Before the cut.').getByRole('link').click();
+    const thread = page.getByRole('list', { name: 'Messages' });
+    await thread.locator('.message', { hasText: 'Before the cut.' }).waitFor();
+
+    down = true;
+    await Promise.all([...sockets].map((socket) => socket.close({ code: 1001, reason: 'Cut' })));
+    await page.getByRole('status').filter({ hasText: 'Reconnecting…' }).waitFor();
+    await first.send('During the cut.');
+    const second = await visitor(workspace.siteId);
+    await second.send('A new conversation during the cut.');
+    await page.waitForTimeout(300);
+    expect(await rowOf(page, 'A new conversation during the cut.').count()).toBe(0);
+
+    down = false;
+    await page.getByRole('status').filter({ hasText: 'Connected' }).waitFor();
+    await rowOf(page, 'A new conversation during the cut.').waitFor();
+    await thread.locator('.message', { hasText: 'During the cut.' }).waitFor();
+    await page.waitForTimeout(300);
+    expect(await thread.locator('.message', { hasText: 'During the cut.' }).count()).toBe(1);
+    expect(await page.locator('.conversation-row').count()).toBe(2);
   });
 });

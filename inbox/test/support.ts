@@ -101,10 +101,10 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
 }
 
-/** POSTs a GraphQL operation with an API key or session token. */
+/** POSTs a GraphQL operation with an API key or session token (none with `null`). */
 export async function graphql(
   server: TestServer,
-  token: string,
+  token: string | null,
   query: string,
   variables: Record<string, unknown> = {},
   // biome-ignore lint/suspicious/noExplicitAny: tests walk result data by path and assert on it.
@@ -114,7 +114,7 @@ export async function graphql(
     headers: {
       'content-type': 'application/json',
       accept: 'application/graphql-response+json',
-      authorization: `Bearer ${token}`,
+      ...(token === null ? {} : { authorization: `Bearer ${token}` }),
     },
     body: JSON.stringify({ query, variables }),
   });
