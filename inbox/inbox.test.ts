@@ -89,7 +89,17 @@ describe('the agent inbox in Chromium', () => {
     await page.getByRole('button', { name: 'Log out' }).click();
     await page.getByRole('button', { name: 'Log in' }).waitFor();
     expect(await page.getByLabel('Email').isVisible()).toBe(true);
+    expect(await page.locator('.notice').count()).toBe(0);
     await page.reload();
+    await page.getByRole('button', { name: 'Log in' }).waitFor();
+
+    // A session revoked elsewhere ends this one too, and the agent is told why.
+    await logIn(page, server.origin, agent);
+    const token = await page.evaluate(
+      () => JSON.parse(localStorage.getItem('sonny.inbox.session') ?? '{}').token,
+    );
+    expect((await graphql(server, token, 'mutation { logout }')).data).toEqual({ logout: true });
+    await page.getByText('Your session has ended. Log in again.').waitFor();
     await page.getByRole('button', { name: 'Log in' }).waitFor();
   });
 

@@ -1,6 +1,8 @@
+import { execFile } from 'node:child_process';
 import { mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createAgent } from '../../server/access/agents.ts';
 import type { TestServer } from '../../server/test/harness.ts';
@@ -33,8 +35,19 @@ export async function ensureInboxBuilt(): Promise<void> {
     // Not built yet.
   }
   if (builtAt > newestSource(join(repo, 'inbox'))) return;
-  const { build } = await import('vite');
-  await build({ configFile: join(repo, 'inbox', 'vite.config.ts'), logLevel: 'warn' });
+  // The production build, as `npm run build:inbox` makes it: in a process of its own, since
+  // vitest's NODE_ENV=test would otherwise give React's development build.
+  const { NODE_ENV: _, ...env } = process.env;
+  await promisify(execFile)(
+    process.execPath,
+    [
+      join(repo, 'node_modules', 'vite', 'bin', 'vite.js'),
+      'build',
+      '--config',
+      'inbox/vite.config.ts',
+    ],
+    { cwd: repo, env },
+  );
 }
 
 export interface Agent {

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { Provider } from 'urql';
 import { type ConnectionState, createInboxClient, type InboxClient } from '../client.ts';
 import type { InboxError } from '../errors.ts';
@@ -19,6 +19,8 @@ export function AgentApp(props: { session: Session; onLogout: (reason: string | 
   const [connection, setConnection] = useState<ConnectionState>('connecting');
   const [liveError, setLiveError] = useState<InboxError | null>(null);
   const route = useRoute();
+  // Logging out closes the socket on the server's side too; that is no "session ended".
+  const loggingOut = useRef(false);
 
   useEffect(() => {
     // A disposed client still reports its own close: only the current one may change state.
@@ -31,7 +33,7 @@ export function AgentApp(props: { session: Session; onLogout: (reason: string | 
         if (state === 'connected') setLiveError(null);
       },
       onRejected: () => {
-        if (current) onLogout('Your session has ended. Log in again.');
+        if (current && !loggingOut.current) onLogout('Your session has ended. Log in again.');
       },
     });
     setClient(created);
@@ -42,6 +44,7 @@ export function AgentApp(props: { session: Session; onLogout: (reason: string | 
   }, [session.token, onLogout]);
 
   const logout = useCallback(async () => {
+    loggingOut.current = true;
     if (client) {
       // The session token is revoked on the server; the agent is logged out here either way.
       await client.urql.mutation(LogoutMutation, {}).toPromise();

@@ -1,5 +1,6 @@
 import type { ConnectionState } from '../client.ts';
-import { Link, type Route } from '../router.tsx';
+import { Link } from '../router.tsx';
+import type { Route } from '../routes.ts';
 import { ConnectionStatus } from './ConnectionStatus.tsx';
 
 export function Header(props: {

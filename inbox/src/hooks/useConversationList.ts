@@ -6,8 +6,8 @@ import {
   type ConversationStatus,
   type ConversationSummary,
   ConversationsQuery,
-  type InboxEvent,
 } from '../graphql.ts';
+import { applyEvent, mergeConversations, sortByActivity } from '../state/conversations.ts';
 
 const PAGE_SIZE = 20;
 
@@ -49,7 +49,9 @@ export function useConversationList(status: ConversationStatus): ConversationLis
       setError(null);
       const page = result.data.conversations;
       const nodes = page.edges.map((edge) => edge.node);
-      setConversations((current) => sortByActivity(merge(after === null ? [] : current, nodes)));
+      setConversations((current) =>
+        sortByActivity(mergeConversations(after === null ? [] : current, nodes)),
+      );
       setCursor(page.pageInfo.endCursor);
       setHasMore(page.pageInfo.hasNextPage);
     },
@@ -74,40 +76,4 @@ export function useConversationList(status: ConversationStatus): ConversationLis
       if (hasMore && !loading) void load(cursor);
     },
   };
-}
-
-/** The list after one event: the conversation updated, added, or removed if its status left. */
-export function applyEvent(
-  list: readonly ConversationSummary[],
-  event: InboxEvent,
-  status: ConversationStatus,
-): ConversationSummary[] {
-  const { conversation } = event;
-  if (conversation) {
-    const others = list.filter((item) => item.id !== conversation.id);
-    if (conversation.status !== status) return others;
-    return sortByActivity([...others, conversation]);
-  }
-  if (event.kind === 'VISITOR_IDENTIFIED' && event.visitor && event.contact) {
-    const { visitor, contact } = event;
-    return list.map((item) =>
-      item.visitor.id === visitor.id
-        ? { ...item, contact, identityVerified: visitor.identityVerified }
-        : item,
-    );
-  }
-  return list as ConversationSummary[];
-}
-
-function merge(
-  current: readonly ConversationSummary[],
-  incoming: readonly ConversationSummary[],
-): ConversationSummary[] {
-  const byId = new Map(current.map((item) => [item.id, item]));
-  for (const item of incoming) byId.set(item.id, item);
-  return [...byId.values()];
-}
-
-function sortByActivity(list: ConversationSummary[]): ConversationSummary[] {
-  return list.sort((a, b) => Date.parse(b.lastActivityAt) - Date.parse(a.lastActivityAt));
 }

@@ -8,6 +8,7 @@ import {
   type Message,
   OlderMessagesQuery,
 } from '../graphql.ts';
+import { mergeMessages } from '../state/messages.ts';
 
 /** Messages loaded at first and per page back. */
 export const THREAD_PAGE = 30;
@@ -129,12 +130,4 @@ export function useThread(conversationId: string): Thread {
     addMessage: (message) => setMessages((current) => mergeMessages(current, [message])),
     setConversation,
   };
-}
-
-/** Both lists as one, each message once, oldest first. */
-export function mergeMessages(a: readonly Message[], b: readonly Message[]): Message[] {
-  const byId = new Map<string, Message>();
-  for (const message of [...a, ...b]) byId.set(message.id, message);
-  // A stable sort: messages of the same millisecond keep the order the server gave them.
-  return [...byId.values()].sort((x, y) => Date.parse(x.createdAt) - Date.parse(y.createdAt));
 }

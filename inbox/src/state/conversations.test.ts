@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import type { ContactSummary, ConversationSummary, InboxEvent } from '../graphql.ts';
+import { applyEvent, mergeConversations } from './conversations.ts';
+
+function conversation(id: string, at: string, extra: Partial<ConversationSummary> = {}) {
+  return {
+    id,
+    status: 'OPEN',
+    createdAt: at,
+    lastActivityAt: at,
+    identityVerified: false,
+    unreadCount: 0,
+    contact: null,
+    visitor: { id: `visitor-${id}` },
+    lastMessage: null,
+    ...extra,
+  } satisfies ConversationSummary;
+}
+
+function event(extra: Partial<InboxEvent>): InboxEvent {
+  return {
+    id: 'e1',
+    kind: 'MESSAGE_ADDED',
+    createdAt: '2026-11-25T10:00:00.000Z',
+    conversation: null,
+    message: null,
+    contact: null,
+    visitor: null,
+    ...extra,
+  };
+}
+
+const a = conversation('a', '2026-11-25T09:00:00.000Z');
+const b = conversation('b', '2026-11-25T08:00:00.000Z');
+
+describe('the conversation list under events', () => {
+  it('moves a conversation with new activity to the top, once', () => {
+    const updated = conversation('b', '2026-11-25T10:00:00.000Z', { unreadCount: 2 });
+    const list = applyEvent([a, b], event({ conversation: updated }), 'OPEN');
+    expect(list.map((item) => item.id)).toEqual(['b', 'a']);
+    expect(list[0]?.unreadCount).toBe(2);
+  });
+
+  it('adds a new conversation and drops one whose status left the tab', () => {
+    const fresh = conversation('c', '2026-11-25T11:00:00.000Z');
+    expect(applyEvent([a], event({ conversation: fresh }), 'OPEN').map((i) => i.id)).toEqual([
+      'c',
+      'a',
+    ]);
+    const closed = { ...a, status: 'CLOSED' as const };
+    expect(applyEvent([a, b], event({ conversation: closed }), 'OPEN')).toEqual([b]);
+    expect(applyEvent([], event({ conversation: closed }), 'CLOSED')).toEqual([closed]);
+  });
+
+  it('shows an identification on every row of the visitor, with its verification', () => {
+    const contact: ContactSummary = { id: 'k', email: 'j@x.example', name: 'J', verified: true };
+    const list = applyEvent(
+      [a, b],
+      event({
+        kind: 'VISITOR_IDENTIFIED',
+        contact,
+        visitor: { id: 'visitor-a', identityVerified: true },
+      }),
+      'OPEN',
+    );
+    expect(list[0]).toEqual({ ...a, contact, identityVerified: true });
+    expect(list[1]).toBe(b);
+  });
+
+  it('merges pages without duplicates', () => {
+    expect(mergeConversations([a, b], [b, conversation('c', a.createdAt)])).toHaveLength(3);
+  });
+});
