@@ -16,7 +16,7 @@ it('masks an unexpected failure for the client and logs it on the server', async
   const site = await server.createWorkspace();
   const socket = await server.join({ siteId: site.siteId, visitorId: newVisitorId() });
   await socket.joined;
-  await server.app.db.schema.dropTable('messages').execute();
+  await server.app.db.schema.dropTable('messages').cascade().execute();
   const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
   try {
     const { errors } = await socket.execute(
