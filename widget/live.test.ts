@@ -6,7 +6,8 @@ import { randomUUID } from 'node:crypto';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../server/test/browser.ts';
-import { startTestServer, type TestServer } from '../server/test/harness.ts';
+import { startTestServer, type TestServer, uniqueEmail } from '../server/test/harness.ts';
+import { mintIdentityToken } from '../server/test/identity-tokens.ts';
 import { buildWidget } from './build.ts';
 import {
   expectNoPageErrors,
@@ -199,5 +200,62 @@ describe('the widget in Chromium: live', () => {
     expect(await page.getByRole('status').textContent()).toBe('');
     expect(await promptWasEverShown(page)).toBe(false);
     await expectNoPageErrors(page);
+  });
+
+  it('a verified visitor sees its contact’s history on another device; an expired token is refused', async () => {
+    const { workspace, url, truth } = await site({ identify: false });
+    const email = uniqueEmail('vera');
+    const token = await mintIdentityToken(workspace.identitySecret, { email, name: 'Vera' });
+    const identify = (page: Page, input: Record<string, unknown>) =>
+      page.evaluate(
+        (args) =>
+          (
+            (window as unknown as { sonny: (...a: unknown[]) => Promise<unknown> }).sonny(
+              'identify',
+              args,
+            ) as Promise<{ contact: { email: string } }>
+          ).then(
+            (result) => `identified ${result.contact.email}`,
+            (error: { code?: string }) => `failed ${error.code}`,
+          ),
+        input,
+      );
+
+    const laptop = await open(url);
+    expect(await identify(laptop, { email, name: 'Vera', token })).toBe(`identified ${email}`);
+    await sendMessage(laptop, 'Sent from my laptop');
+    await shownAsSent(laptop, 'Sent from my laptop');
+
+    const phoneContext = await newContext(browser);
+    try {
+      const phone = await phoneContext.newPage();
+      await phone.goto(url);
+      await waitForReady(phone);
+      expect(await identify(phone, { email, name: 'Vera', token })).toBe(`identified ${email}`);
+      await widget(phone).launcher.click();
+      await shownAsSent(phone, 'Sent from my laptop');
+      const stored = await storedFor(phone, workspace.siteId);
+      expect(stored.token).toBe(token);
+      expect(Number(stored.tokenExpiresAt)).toBeGreaterThan(Date.now());
+      expect((await truth.visitor(stored.visitorId ?? ''))?.identity_verified).toBe(true);
+
+      const other = uniqueEmail('expired');
+      const expired = await mintIdentityToken(
+        workspace.identitySecret,
+        { email: other },
+        { expiresIn: -60 },
+      );
+      const stranger = await phoneContext.newPage();
+      await stranger.goto(url);
+      await waitForReady(stranger);
+      // Same browser as the phone, so a different email starts over first; then the server refuses.
+      expect(await identify(stranger, { email: other, token: expired })).toBe(
+        'failed IDENTITY_TOKEN_EXPIRED',
+      );
+      expect((await storedFor(stranger, workspace.siteId)).email).toBeUndefined();
+      expect(await truth.contact(other)).toBeUndefined();
+    } finally {
+      await phoneContext.close();
+    }
   });
 });

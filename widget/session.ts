@@ -212,35 +212,55 @@ export class Session {
   #join(visitorId: string): Join {
     const identity = this.#identity;
     if (identity === null) return { siteId: this.#siteId, visitorId };
-    const tokenValid = identity.token !== null && (identity.tokenExpiresAt ?? 0) > Date.now();
+    // A verified identity travels only with its token: without it the join would identify
+    // the visitor unverified. A token the server has not judged yet always goes (the server
+    // answers expired or not); a stored one past its expiry means the join carries no
+    // identity, and the visitor, already bound, stays bound.
+    const { token } = identity;
+    if (token !== null) {
+      const unjudged = this.#waiters.some((waiter) => waiter.identity === identity);
+      if (!unjudged && (identity.tokenExpiresAt ?? 0) <= Date.now()) {
+        return { siteId: this.#siteId, visitorId };
+      }
+    }
     return {
       siteId: this.#siteId,
       visitorId,
       email: identity.email,
       ...(identity.name === null ? {} : { name: identity.name }),
-      ...(tokenValid && identity.token !== null ? { identityToken: identity.token } : {}),
+      ...(token === null ? {} : { identityToken: token }),
     };
   }
 
   async #onConnected(connection: Connection, generation: number): Promise<void> {
     this.#connected = true;
     this.#view.setStatus('online');
+    if (!(await this.#loadVisitor(connection, generation))) return;
+    void this.#confirmIdentities();
+    void this.#flushPending();
+    this.#events.emit('ready', { identified: this.#isIdentified() });
+  }
+
+  /**
+   * Loads the visitor (identity and history) and follows its events from the last message.
+   * Run at every connect, and after an identify: a verified visitor now sees its contact's
+   * conversations from other devices. Returns false when a newer connection took over.
+   */
+  async #loadVisitor(connection: Connection, generation: number): Promise<boolean> {
     try {
       const { visitor } = await connection.execute<VisitorData>('query', VISITOR_QUERY);
-      if (generation !== this.#generation) return;
+      if (generation !== this.#generation) return false;
       this.#server = { identified: visitor.identified, email: visitor.email };
       const history = visitor.conversations.flatMap((conversation) => conversation.messages);
       for (const message of history) this.#add(message, false);
     } catch {
       // The socket went down again: the next connect loads the history.
-      if (generation !== this.#generation) return;
+      if (generation !== this.#generation) return false;
     }
     this.#startEvents(connection, generation, true);
     this.#saveHistory();
     this.#render();
-    void this.#confirmIdentities();
-    void this.#flushPending();
-    this.#events.emit('ready', { identified: this.#isIdentified() });
+    return true;
   }
 
   /** Follows new messages; `after` the last known one, so nothing missed while away is lost. */
@@ -301,10 +321,15 @@ export class Session {
       this.#events.emit('reset', {});
     } else {
       this.#warn(`the server refused the identity: ${code}`);
-      this.#failWaiters(new WidgetError(code));
       const identity = this.#identity;
-      if (identity?.token && code.startsWith('IDENTITY_TOKEN')) {
-        this.#setIdentity({ ...identity, token: null, tokenExpiresAt: null });
+      const waiter = this.#waiters.find((item) => item.identity === identity);
+      this.#failWaiters(new WidgetError(code));
+      if (waiter !== undefined) {
+        // A fresh identify was refused: back to what the visitor was before it.
+        this.#setIdentity(waiter.previous);
+      } else if (identity?.token && code.startsWith('IDENTITY_TOKEN')) {
+        // A stored token went stale in flight: the next join carries no identity.
+        this.#setIdentity({ ...identity, tokenExpiresAt: 0 });
       } else this.#setIdentity(null);
     }
     this.#connect();
@@ -376,6 +401,7 @@ export class Session {
           const result = data.identifyVisitor;
           this.#server = { identified: true, email: result.contact.email };
           this.#render();
+          if (waiter.identity.token !== null) await this.#loadVisitor(connection, generation);
           waiter.resolve(result);
           this.#events.emit('identified', result);
         } catch (error) {

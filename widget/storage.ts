@@ -74,34 +74,37 @@ export class VisitorStore {
     return created;
   }
 
-  /** The stored identity; a token past its expiry is dropped (and forgotten) here. */
-  identity(now = Date.now()): StoredIdentity | null {
+  /**
+   * The stored identity. A token is returned with its expiry even when past it: the identity
+   * was a verified one, and the join must not replay it unverified (see `Session`).
+   */
+  identity(): StoredIdentity | null {
     const email = this.#get(this.keys.email);
     if (email === null) return null;
-    let token = this.#get(this.keys.token);
-    let tokenExpiresAt = Number(this.#get(this.keys.tokenExpiresAt) ?? Number.NaN);
-    if (token !== null && !(tokenExpiresAt > now)) {
-      this.#remove(this.keys.token);
-      this.#remove(this.keys.tokenExpiresAt);
-      token = null;
-    }
-    if (token === null) tokenExpiresAt = Number.NaN;
+    const token = this.#get(this.keys.token);
+    const tokenExpiresAt = Number(this.#get(this.keys.tokenExpiresAt));
     return {
       email,
       name: this.#get(this.keys.name),
       token,
-      tokenExpiresAt: Number.isNaN(tokenExpiresAt) ? null : tokenExpiresAt,
+      tokenExpiresAt: token === null ? null : Number.isFinite(tokenExpiresAt) ? tokenExpiresAt : 0,
     };
   }
 
+  /**
+   * Stores the identity with the email written last (and removed first): another tab that
+   * reads an email always reads the token that goes with it, never a verified identity
+   * without its token.
+   */
   saveIdentity(identity: StoredIdentity): void {
-    this.#set(this.keys.email, identity.email);
-    this.#setOrRemove(this.keys.name, identity.name);
+    this.#remove(this.keys.email);
     this.#setOrRemove(this.keys.token, identity.token);
     this.#setOrRemove(
       this.keys.tokenExpiresAt,
       identity.tokenExpiresAt === null ? null : String(identity.tokenExpiresAt),
     );
+    this.#setOrRemove(this.keys.name, identity.name);
+    this.#set(this.keys.email, identity.email);
   }
 
   clearIdentity(): void {
