@@ -55,6 +55,7 @@ export function backoffDelay(retries: number, random = Math.random): number {
 /** How often the socket is pinged, and how long a pong may take before the socket is dropped. */
 const KEEP_ALIVE_MS = 10_000;
 const PONG_TIMEOUT_MS = 5_000;
+const ACK_TIMEOUT_MS = 15_000;
 
 /**
  * One visitor's connection. It connects at once, retries with backoff after any close but a
@@ -77,6 +78,8 @@ export class Connection {
       connectionParams: (): Record<string, unknown> => ({ ...options.join() }),
       lazy: false,
       keepAlive: KEEP_ALIVE_MS,
+      // The join identifies before acknowledging; a server silent for this long is retried.
+      connectionAckWaitTimeout: ACK_TIMEOUT_MS,
       retryAttempts: Number.POSITIVE_INFINITY,
       retryWait: (retries) => waitOrOnline(backoffDelay(retries)),
       // A 4403 refusal is final for this visitorId; retrying it would loop.

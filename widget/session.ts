@@ -18,24 +18,15 @@ import {
   type VisitorData,
   type VisitorEventsData,
 } from './operations.ts';
-import {
-  type PendingMessage,
-  type StoredIdentity,
-  type StoredMessage,
-  VisitorStore,
-} from './storage.ts';
-import { ChatView, type ViewMessage } from './ui/view.ts';
+import { type StoredIdentity, type StoredMessage, VisitorStore } from './storage.ts';
+import { Thread } from './thread.ts';
+import { ChatView } from './ui/view.ts';
 
 /** What `identify` accepts, validated. */
 export interface IdentifyInput {
   readonly email: string;
   readonly name?: string;
   readonly token?: string;
-}
-
-interface Pending extends PendingMessage {
-  state: 'pending' | 'failed';
-  inFlight: boolean;
 }
 
 interface IdentifyWaiter {
@@ -59,10 +50,7 @@ export class Session {
   #identity: StoredIdentity | null;
   /** What the server last said about this visitor's identity. */
   #server = { identified: false, email: null as string | null };
-  #messages: StoredMessage[];
-  #pending: Pending[];
-  /** Server message id → the clientMessageId it was shown under while pending. */
-  readonly #localKeys = new Map<string, string>();
+  readonly #thread: Thread;
   #waiters: IdentifyWaiter[] = [];
   #connection: Connection | null = null;
   #connected = false;
@@ -72,6 +60,8 @@ export class Session {
   #flushing = false;
   #confirming = false;
   #refusals: number[] = [];
+  /** Set when the server refused this site for good (unknown siteId): nothing will connect. */
+  #stopped: WidgetError | null = null;
 
   constructor(options: {
     siteId: string;
@@ -86,10 +76,7 @@ export class Session {
     this.#store = new VisitorStore(this.#siteId);
     this.#visitorId = this.#store.ensureVisitorId();
     this.#identity = this.#store.identity();
-    this.#messages = this.#store.history();
-    this.#pending = this.#store
-      .pending()
-      .map((message) => ({ ...message, state: 'pending', inFlight: false }));
+    this.#thread = new Thread(this.#store);
     this.#view = new ChatView({
       send: (body) => this.send(body),
       submitEmail: (email) => this.#submitEmail(email),
@@ -118,15 +105,7 @@ export class Session {
 
   /** Queues a message and sends it as soon as the socket is up; shown as pending until then. */
   send(body: string): void {
-    const message: Pending = {
-      clientMessageId: crypto.randomUUID(),
-      body,
-      createdAt: new Date().toISOString(),
-      state: 'pending',
-      inFlight: false,
-    };
-    this.#pending.push(message);
-    this.#savePending();
+    this.#thread.queue(body);
     this.#render();
     void this.#flushPending();
   }
@@ -137,6 +116,7 @@ export class Session {
    * the previous user's conversations.
    */
   async identify(input: IdentifyInput): Promise<IdentifyResult> {
+    if (this.#stopped !== null) throw this.#stopped;
     const known = this.#identity?.email ?? this.#server.email;
     if (known !== null && normalizeEmail(known) !== normalizeEmail(input.email)) {
       await this.reset().catch(() => {});
@@ -252,13 +232,12 @@ export class Session {
       if (generation !== this.#generation) return false;
       this.#server = { identified: visitor.identified, email: visitor.email };
       const history = visitor.conversations.flatMap((conversation) => conversation.messages);
-      for (const message of history) this.#add(message, false);
+      for (const message of history) this.#thread.add(message);
     } catch {
       // The socket went down again: the next connect loads the history.
       if (generation !== this.#generation) return false;
     }
     this.#startEvents(connection, generation, true);
-    this.#saveHistory();
     this.#render();
     return true;
   }
@@ -266,18 +245,16 @@ export class Session {
   /** Follows new messages; `after` the last known one, so nothing missed while away is lost. */
   #startEvents(connection: Connection, generation: number, withAfter: boolean): void {
     this.#stopEvents?.();
-    const after = withAfter ? (this.#messages.at(-1)?.id ?? null) : null;
+    const after = withAfter ? this.#thread.lastMessageId() : null;
     this.#stopEvents = connection.subscribe<VisitorEventsData>(
       VISITOR_EVENTS_SUBSCRIPTION,
       { after },
       (data) => {
         const message = data.visitorEvents.message;
         if (generation !== this.#generation || message === undefined) return;
-        this.#confirmEcho(message);
-        if (this.#add(message, true)) {
-          this.#saveHistory();
-          this.#render();
-        }
+        this.#thread.confirmEcho(message);
+        if (this.#thread.add(message)) this.#announce(message);
+        this.#render();
       },
       (error) => {
         // A cached history from before a server-side reset names a message this visitor
@@ -297,7 +274,8 @@ export class Session {
       const now = Date.now();
       this.#refusals = [...this.#refusals.filter((at) => now - at < 30_000), now];
       if (refusal.reason !== ForbiddenReason.VisitorEnded || this.#refusals.length > 3) {
-        this.#failWaiters(new WidgetError('FORBIDDEN', refusal.reason));
+        this.#stopped = new WidgetError('FORBIDDEN', refusal.reason);
+        this.#failWaiters(this.#stopped);
         this.#view.setStatus('offline');
         this.#warn(`the server refused to connect: ${refusal.reason}`);
         return;
@@ -370,9 +348,7 @@ export class Session {
     if (!options.keepWaiters) this.#failWaiters(new WidgetError('RESET'));
     this.#identity = null;
     this.#server = { identified: false, email: null };
-    this.#messages = [];
-    this.#pending = [];
-    this.#localKeys.clear();
+    this.#thread.clear();
     this.#view.clear();
     this.#render();
   }
@@ -448,9 +424,7 @@ export class Session {
     try {
       for (;;) {
         const connection = this.#connection;
-        const next = this.#pending.find(
-          (message) => message.state === 'pending' && !message.inFlight,
-        );
+        const next = this.#thread.nextToSend();
         if (!this.#connected || connection === null || next === undefined) return;
         const generation = this.#generation;
         next.inFlight = true;
@@ -463,7 +437,8 @@ export class Session {
             },
           );
           if (generation !== this.#generation) return;
-          this.#confirmPending(next, data.sendMessage);
+          if (this.#thread.confirm(next, data.sendMessage)) this.#announce(data.sendMessage);
+          this.#render();
         } catch (error) {
           if (generation !== this.#generation) return;
           next.inFlight = false;
@@ -479,43 +454,15 @@ export class Session {
   }
 
   #retry(key: string): void {
-    const message = this.#pending.find((pending) => pending.clientMessageId === key);
-    if (message === undefined) return;
-    message.state = 'pending';
+    if (!this.#thread.retry(key)) return;
     this.#render();
     void this.#flushPending();
   }
 
-  #confirmPending(pending: Pending, message: StoredMessage): void {
-    this.#pending = this.#pending.filter((item) => item !== pending);
-    this.#localKeys.set(message.id, pending.clientMessageId);
-    this.#savePending();
-    this.#add(message, true);
-    this.#saveHistory();
-    this.#render();
-  }
-
-  /** Our own message, echoed before its mutation answered, confirms the pending one. */
-  #confirmEcho(message: StoredMessage): void {
-    if (message.author !== 'VISITOR' || this.#localKeys.has(message.id)) return;
-    const pending = this.#pending.find((item) => item.inFlight && item.body === message.body);
-    if (pending === undefined) return;
-    this.#pending = this.#pending.filter((item) => item !== pending);
-    this.#localKeys.set(message.id, pending.clientMessageId);
-    this.#savePending();
-  }
-
-  /** Adds a message unless known; returns whether it was new. */
-  #add(message: StoredMessage, live: boolean): boolean {
-    if (this.#messages.some((known) => known.id === message.id)) return false;
-    let index = this.#messages.length;
-    while (index > 0 && (this.#messages[index - 1]?.createdAt ?? '') > message.createdAt) index--;
-    this.#messages.splice(index, 0, message);
-    if (live) {
-      if (message.author === 'AGENT') this.#view.addUnread();
-      this.#events.emit('message', message);
-    }
-    return true;
+  /** A message new to this page: the `message` event, and the unread badge for an agent's. */
+  #announce(message: StoredMessage): void {
+    if (message.author === 'AGENT') this.#view.addUnread();
+    this.#events.emit('message', message);
   }
 
   #setIdentity(identity: StoredIdentity | null): void {
@@ -530,40 +477,10 @@ export class Session {
   }
 
   #render(): void {
-    const shown: ViewMessage[] = this.#messages.map((message) => ({
-      key: this.#localKeys.get(message.id) ?? message.id,
-      author: message.author,
-      body: message.body,
-      state: 'sent',
-    }));
-    for (const message of this.#pending) {
-      shown.push({
-        key: message.clientMessageId,
-        author: 'VISITOR',
-        body: message.body,
-        state: message.state,
-      });
-    }
-    const hasWritten = shown.some((message) => message.author === 'VISITOR');
-    this.#view.setMessages(shown);
-    this.#view.setPromptWanted(hasWritten && !this.#isIdentified());
-  }
-
-  #saveHistory(): void {
-    this.#store.saveHistory(this.#messages);
-  }
-
-  #savePending(): void {
-    this.#store.savePending(
-      this.#pending.map(({ clientMessageId, body, createdAt }) => ({
-        clientMessageId,
-        body,
-        createdAt,
-      })),
-    );
+    this.#view.setMessages(this.#thread.view());
+    this.#view.setPromptWanted(this.#thread.hasVisitorWritten() && !this.#isIdentified());
   }
 }
-
 /** Emails match as the server matches them: trimmed, NFC-normalised, lower-cased. */
 export function normalizeEmail(email: string): string {
   return email.trim().normalize('NFC').toLowerCase();
