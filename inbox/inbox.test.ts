@@ -140,7 +140,9 @@ describe('the agent inbox in Chromium', () => {
     await logIn(page, server.origin, agent);
     const sam = await visitor(workspace.siteId);
     await sam.send('My order has not arrived.');
-    await rowOf(page, 'My order has not arrived.').getByRole('link').click();
+    // By keyboard: the row is a link, the composer a labelled text box.
+    await rowOf(page, 'My order has not arrived.').getByRole('link').focus();
+    await page.keyboard.press('Enter');
 
     const composer = page.getByRole('textbox', { name: 'Reply' });
     await composer.fill('Sorry to hear that.');
@@ -276,7 +278,7 @@ describe('the agent inbox in Chromium', () => {
   });
 
   it('creates an API key shown once, which works until it is revoked', async () => {
-    const { agent } = await workspaceWithAgent(server);
+    const { workspace, agent } = await workspaceWithAgent(server);
     const page = await agentPage();
     await logIn(page, server.origin, agent);
     await page.getByRole('link', { name: 'Settings' }).click();
@@ -303,6 +305,25 @@ describe('the agent inbox in Chromium', () => {
 
     const refused = await graphql(server, secret, IDENTIFY_CONTACT, { input: { email } });
     expect(refused.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+
+    // The verified-identity switch and the secret rotation reach the workspace.
+    const settings = '{ workspace { requireVerifiedIdentity identitySecretKid } }';
+    const before = (await graphql(server, workspace.apiKey, settings)).data.workspace;
+    expect(before.requireVerifiedIdentity).toBe(false);
+    await page.getByRole('checkbox', { name: 'Require verified identity' }).check();
+    await expect
+      .poll(
+        async () =>
+          (await graphql(server, workspace.apiKey, settings)).data.workspace
+            .requireVerifiedIdentity,
+      )
+      .toBe(true);
+    await page.getByRole('button', { name: 'Rotate identity secret' }).click();
+    await page.getByRole('button', { name: 'Confirm rotation' }).click();
+    await page.locator('.identity-secret').waitFor();
+    const after = (await graphql(server, workspace.apiKey, settings)).data.workspace;
+    expect(after.identitySecretKid).not.toBe(before.identitySecretKid);
+    await page.locator('.kid', { hasText: after.identitySecretKid }).waitFor();
   });
 
   it('shows markup in a name or a message as text', async () => {
@@ -398,6 +419,8 @@ describe('the agent inbox in Chromium', () => {
     down = false;
     await page.getByRole('status').filter({ hasText: 'Connected' }).waitFor();
     await rowOf(page, 'A new conversation during the cut.').waitFor();
+    // The thread loads nothing again on reconnect: this message can only come from the replay
+    // of inboxEvents(after: the last event seen before the cut).
     await thread.locator('.message', { hasText: 'During the cut.' }).waitFor();
     await page.waitForTimeout(300);
     expect(await thread.locator('.message', { hasText: 'During the cut.' }).count()).toBe(1);

@@ -7,6 +7,7 @@ type Listener = (event: InboxEvent) => void;
 
 interface InboxEvents {
   listen(listener: Listener): () => void;
+  listenConnected(listener: () => void): () => void;
 }
 
 const EventsContext = createContext<InboxEvents | null>(null);
@@ -25,10 +26,15 @@ export function InboxEventsProvider(props: {
   children: ReactNode;
 }) {
   const listeners = useRef(new Set<Listener>());
+  const connectedListeners = useRef(new Set<() => void>());
   const value = useRef<InboxEvents>({
     listen(listener) {
       listeners.current.add(listener);
       return () => listeners.current.delete(listener);
+    },
+    listenConnected(listener) {
+      connectedListeners.current.add(listener);
+      return () => connectedListeners.current.delete(listener);
     },
   });
   const { client, onError } = props;
@@ -59,6 +65,7 @@ export function InboxEventsProvider(props: {
     start();
     const off = client.socket.on('connected', (_socket, _payload, wasRetry) => {
       if (wasRetry) start();
+      for (const listener of connectedListeners.current) listener();
     });
     return () => {
       off();
@@ -76,4 +83,16 @@ export function useInboxEvent(listener: Listener): void {
   const latest = useRef(listener);
   latest.current = listener;
   useEffect(() => events.listen((event) => latest.current(event)), [events]);
+}
+
+/**
+ * Calls `listener` each time the socket (re)connects, once the event stream is subscribed
+ * again: what was loaded over HTTP before that may have missed an event.
+ */
+export function useOnConnected(listener: () => void): void {
+  const events = useContext(EventsContext);
+  if (events === null) throw new Error('useOnConnected needs an InboxEventsProvider');
+  const latest = useRef(listener);
+  latest.current = listener;
+  useEffect(() => events.listenConnected(() => latest.current()), [events]);
 }

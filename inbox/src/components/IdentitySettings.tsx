@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useMutation } from 'urql';
 import { toInboxError } from '../errors.ts';
 import { formatDate } from '../format.ts';
@@ -14,10 +14,18 @@ export function IdentitySettings(props: { workspace: Workspace; onChanged: () =>
   const { workspace } = props;
   const rotation = rotated.data?.rotateIdentitySecret;
 
+  // The switch shows the agent's choice at once; a refusal puts it back and says why.
+  const [choice, setChoice] = useState<boolean | null>(null);
   const onToggle = async (requireVerifiedIdentity: boolean) => {
+    setChoice(requireVerifiedIdentity);
     const result = await update({ input: { requireVerifiedIdentity } });
     if (result.data) props.onChanged();
+    else setChoice(null);
   };
+  // Once the reloaded workspace agrees, it speaks for itself again.
+  useEffect(() => {
+    if (choice === workspace.requireVerifiedIdentity) setChoice(null);
+  }, [choice, workspace.requireVerifiedIdentity]);
   const onRotate = async () => {
     setConfirming(false);
     const result = await rotate({});
@@ -30,7 +38,7 @@ export function IdentitySettings(props: { workspace: Workspace; onChanged: () =>
       <label className="switch">
         <input
           type="checkbox"
-          checked={workspace.requireVerifiedIdentity}
+          checked={choice ?? workspace.requireVerifiedIdentity}
           disabled={updated.fetching}
           onChange={(event) => onToggle(event.target.checked)}
         />

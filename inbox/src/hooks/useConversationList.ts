@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useClient } from 'urql';
 import { type InboxError, toInboxError } from '../errors.ts';
-import { useInboxEvent } from '../events.tsx';
+import { useInboxEvent, useOnConnected } from '../events.tsx';
 import {
   type ConversationStatus,
   type ConversationSummary,
@@ -31,8 +31,9 @@ export function useConversationList(status: ConversationStatus): ConversationLis
   const [loading, setLoading] = useState(true);
   const [error, setError] = useState<InboxError | null>(null);
 
+  /** `after` null loads the first page; `refresh` adds its missing rows to what is shown. */
   const load = useCallback(
-    async (after: string | null) => {
+    async (after: string | null, refresh = false) => {
       setLoading(true);
       const result = await client
         .query(
@@ -49,6 +50,12 @@ export function useConversationList(status: ConversationStatus): ConversationLis
       setError(null);
       const page = result.data.conversations;
       const nodes = page.edges.map((edge) => edge.node);
+      if (refresh) {
+        // Only what is missing: rows already shown are kept current by events, which may be
+        // newer than this answer.
+        setConversations((current) => sortByActivity(mergeConversations(nodes, current)));
+        return;
+      }
       setConversations((current) =>
         sortByActivity(mergeConversations(after === null ? [] : current, nodes)),
       );
@@ -62,6 +69,10 @@ export function useConversationList(status: ConversationStatus): ConversationLis
     setConversations([]);
     void load(null);
   }, [load]);
+
+  // The first page loaded before the event stream started (or while it was down) may lack a
+  // conversation; loading it again once the stream is on closes that gap.
+  useOnConnected(() => void load(null, true));
 
   useInboxEvent((event) => {
     setConversations((current) => applyEvent(current, event, status));
