@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { Provider } from 'urql';
 import { type ConnectionState, createInboxClient, type InboxClient } from '../client.ts';
-import type { InboxError } from '../errors.ts';
+import { type InboxError, toInboxError } from '../errors.ts';
 import { InboxEventsProvider } from '../events.tsx';
 import { LogoutMutation } from '../graphql.ts';
 import { useRoute } from '../router.tsx';
@@ -45,11 +45,14 @@ export function AgentApp(props: { session: Session; onLogout: (reason: string | 
 
   const logout = useCallback(async () => {
     loggingOut.current = true;
-    if (client) {
-      // The session token is revoked on the server; the agent is logged out here either way.
-      await client.urql.mutation(LogoutMutation, {}).toPromise();
-    }
-    onLogout(null);
+    // The session token is revoked on the server; the agent is logged out here either way, and
+    // told when the server could not be reached, since the token then stays valid until it expires.
+    const result = client ? await client.urql.mutation(LogoutMutation, {}).toPromise() : null;
+    onLogout(
+      result?.error
+        ? `Logged out on this device, but the server did not confirm it: ${toInboxError(result.error).message}`
+        : null,
+    );
   }, [client, onLogout]);
 
   if (client === null) return null;

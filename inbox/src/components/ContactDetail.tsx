@@ -14,6 +14,7 @@ export function ContactDetail(props: { contactId: string }) {
   if (contact === null) return <p className="placeholder">This contact does not exist.</p>;
   return (
     <section className="contact-detail" aria-label="Contact">
+      <ErrorMessage error={result.error ? toInboxError(result.error) : null} />
       <h2>{contact.name || contact.email}</h2>
       <p className="contact-email">{contact.email}</p>
       <p className="explain">

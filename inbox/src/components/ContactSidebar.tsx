@@ -48,6 +48,7 @@ function ContactDetails(props: { contactId: string; conversationId: string }) {
   if (!contact) return <p className="loading">Loading…</p>;
   return (
     <>
+      <ErrorMessage error={result.error ? toInboxError(result.error) : null} />
       <dl>
         <dt>First seen</dt>
         <dd>{formatDate(contact.createdAt)}</dd>

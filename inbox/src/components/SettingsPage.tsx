@@ -20,6 +20,7 @@ export function SettingsPage() {
   return (
     <div className="settings">
       <h2>Settings of {data.workspace.name}</h2>
+      <ErrorMessage error={result.error ? toInboxError(result.error) : null} />
       <InstallSnippet siteId={data.workspace.siteId} />
       <IdentitySettings workspace={data.workspace} onChanged={reload} />
       <ApiKeys apiKeys={data.apiKeys} onChanged={reload} />
