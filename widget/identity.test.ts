@@ -2,75 +2,28 @@
  * Scenarios 1-5 of the widget issue in real Chromium: identify before init, the email prompt,
  * reload, reset, and a second identity on a shared browser. Pages embed the seed snippet.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { ForbiddenReason, JoinCloseCode } from '../server/protocol.ts';
-import { launchChromium } from '../server/test/browser.ts';
-import { startTestServer, type TestServer, uniqueEmail } from '../server/test/harness.ts';
-import { buildWidget } from './build.ts';
+import { uniqueEmail } from '../server/test/harness.ts';
+import { shownAsSent, widgetFixture } from './test/fixture.ts';
 import {
   expectNoPageErrors,
-  type HostServer,
-  hostPage,
-  newContext,
   promptWasEverShown,
   sendMessage,
-  snippet,
-  startHostServer,
   storedFor,
   waitForReady,
   widget,
 } from './test/host.ts';
-import { serverTruth } from './test/server-truth.ts';
 
-let server: TestServer;
-let host: HostServer;
-let browser: Browser;
-let context: BrowserContext;
-
-beforeAll(async () => {
-  await buildWidget();
-  [server, host, browser] = await Promise.all([
-    startTestServer(),
-    startHostServer(),
-    launchChromium(),
-  ]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await host?.close();
-  await server?.stop();
-});
-
-afterEach(async () => {
-  await context?.close();
-});
+const fixture = widgetFixture();
 
 async function openSite(options: { identify: boolean }) {
-  const workspace = await server.createWorkspace();
-  const url = host.page(
-    hostPage({
-      snippet: snippet({
-        serverOrigin: server.origin,
-        siteId: workspace.siteId,
-        identify: options.identify,
-      }),
-    }),
-  );
-  context = await newContext(browser);
+  const { workspace, url, context, truth } = await fixture.site(options);
   const page = await context.newPage();
   await page.goto(url);
   await waitForReady(page);
-  return { workspace, page, url, truth: serverTruth(server.app.db, workspace.id) };
-}
-
-/** Waits until `body` shows in the widget as a sent message (not pending). */
-async function shownAsSent(page: Page, body: string): Promise<void> {
-  await widget(page)
-    .messages.filter({ hasText: body })
-    .and(page.locator('[data-state="sent"]'))
-    .waitFor();
+  return { workspace, page, url, truth };
 }
 
 function sonnyCall<T>(page: Page, ...args: unknown[]): Promise<T> {
@@ -180,7 +133,10 @@ describe('the widget in Chromium: identity', () => {
     await expect.poll(async () => (await truth.visitor(now.visitorId ?? ''))?.id).toBeTruthy();
     const oldVisitor = await truth.visitor(old.visitorId ?? '');
     expect(oldVisitor?.ended_at).not.toBeNull();
-    const replay = await server.join({ siteId: workspace.siteId, visitorId: old.visitorId });
+    const replay = await fixture.server.join({
+      siteId: workspace.siteId,
+      visitorId: old.visitorId,
+    });
     expect(await replay.closed).toEqual({
       code: JoinCloseCode.Forbidden,
       reason: ForbiddenReason.VisitorEnded,

@@ -3,87 +3,48 @@
  * second tab follows a reset, and a network cut while typing loses and duplicates nothing.
  */
 import { randomUUID } from 'node:crypto';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../server/test/browser.ts';
-import { startTestServer, type TestServer, uniqueEmail } from '../server/test/harness.ts';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { uniqueEmail } from '../server/test/harness.ts';
 import { mintIdentityToken } from '../server/test/identity-tokens.ts';
-import { buildWidget } from './build.ts';
+import { shownAsSent, widgetFixture } from './test/fixture.ts';
 import {
   expectNoPageErrors,
-  type HostServer,
-  hostPage,
   newContext,
   promptWasEverShown,
   sendMessage,
-  snippet,
-  startHostServer,
   storedFor,
   waitForReady,
   widget,
 } from './test/host.ts';
 import { type CuttableProxy, startProxy } from './test/proxy.ts';
-import { serverTruth } from './test/server-truth.ts';
 
-let server: TestServer;
-let host: HostServer;
-let browser: Browser;
+const fixture = widgetFixture();
 let proxy: CuttableProxy;
-let context: BrowserContext;
 
 beforeAll(async () => {
-  await buildWidget();
-  [server, host, browser] = await Promise.all([
-    startTestServer(),
-    startHostServer(),
-    launchChromium(),
-  ]);
-  proxy = await startProxy(server.origin);
+  proxy = await startProxy(fixture.server.origin);
 });
 
 afterAll(async () => {
-  await browser?.close();
   await proxy?.close();
-  await host?.close();
-  await server?.stop();
-});
-
-afterEach(async () => {
-  await context?.close();
 });
 
 async function site(options: { identify: boolean; serverOrigin?: string }) {
-  const workspace = await server.createWorkspace();
-  const agent = await server.createAgent(workspace.id);
-  const url = host.page(
-    hostPage({
-      snippet: snippet({
-        serverOrigin: options.serverOrigin ?? server.origin,
-        siteId: workspace.siteId,
-        identify: options.identify,
-      }),
-    }),
-  );
-  context = await newContext(browser);
-  return { workspace, agent, url, truth: serverTruth(server.app.db, workspace.id) };
+  const { workspace, url, truth } = await fixture.site(options);
+  const agent = await fixture.server.createAgent(workspace.id);
+  return { workspace, agent, url, truth };
 }
 
 async function open(url: string): Promise<Page> {
-  const page = await context.newPage();
+  const page = await fixture.context.newPage();
   await page.goto(url);
   await waitForReady(page);
   return page;
 }
 
-async function shownAsSent(page: Page, body: string): Promise<void> {
-  await widget(page)
-    .messages.filter({ hasText: body })
-    .and(page.locator('[data-state="sent"]'))
-    .waitFor();
-}
-
 async function reply(agentToken: string, conversationId: string, body: string): Promise<void> {
-  const result = await server.http(
+  const result = await fixture.server.http(
     `mutation Reply($input: ReplyToConversationInput!) { replyToConversation(input: $input) { id } }`,
     { input: { conversationId, body, clientMessageId: randomUUID() } },
     agentToken,
@@ -177,7 +138,7 @@ describe('the widget in Chromium: live', () => {
     await shownAsSent(page, 'Before the cut');
     const [first] = await truth.messagesWithBody('Before the cut');
 
-    await context.setOffline(true);
+    await fixture.context.setOffline(true);
     proxy.cut();
     await page.getByRole('status').filter({ hasText: 'Offline' }).waitFor();
     await sendMessage(page, 'Typed while offline');
@@ -188,7 +149,7 @@ describe('the widget in Chromium: live', () => {
     expect(await truth.messagesWithBody('Typed while offline')).toEqual([]);
 
     proxy.restore();
-    await context.setOffline(false);
+    await fixture.context.setOffline(false);
     await shownAsSent(page, 'Typed while offline');
     await shownAsSent(page, 'Reply sent while you were away');
     expect(await ui.messages.allTextContents()).toEqual([
@@ -226,7 +187,7 @@ describe('the widget in Chromium: live', () => {
     await sendMessage(laptop, 'Sent from my laptop');
     await shownAsSent(laptop, 'Sent from my laptop');
 
-    const phoneContext = await newContext(browser);
+    const phoneContext = await newContext(fixture.browser);
     try {
       const phone = await phoneContext.newPage();
       await phone.goto(url);

@@ -3,65 +3,21 @@
  * and the rest of what a host page and its visitors rely on: a phone-sized screen, the
  * keyboard, and commands that warn instead of throwing.
  */
-import type { Browser, BrowserContext, ConsoleMessage, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../server/test/browser.ts';
-import { startTestServer, type TestServer } from '../server/test/harness.ts';
-import { buildWidget } from './build.ts';
-import {
-  expectNoPageErrors,
-  type HostServer,
-  hostPage,
-  newContext,
-  sendMessage,
-  snippet,
-  startHostServer,
-  waitForReady,
-  widget,
-} from './test/host.ts';
-import { serverTruth } from './test/server-truth.ts';
+import type { ConsoleMessage, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { shownAsSent, widgetFixture } from './test/fixture.ts';
+import { expectNoPageErrors, sendMessage, waitForReady, widget } from './test/host.ts';
 
-let server: TestServer;
-let host: HostServer;
-let browser: Browser;
-let context: BrowserContext;
-
-beforeAll(async () => {
-  await buildWidget();
-  [server, host, browser] = await Promise.all([
-    startTestServer(),
-    startHostServer(),
-    launchChromium(),
-  ]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await host?.close();
-  await server?.stop();
-});
-
-afterEach(async () => {
-  await context?.close();
-});
+const fixture = widgetFixture();
 
 async function openPage(
   options: { identify?: boolean; head?: string; body?: string; siteId?: string } = {},
   viewport?: { width: number; height: number },
 ) {
-  const workspace = await server.createWorkspace();
-  const url = host.page(
-    hostPage({
-      snippet: snippet({
-        serverOrigin: server.origin,
-        siteId: options.siteId ?? workspace.siteId,
-        identify: options.identify ?? true,
-      }),
-      head: options.head,
-      body: options.body,
-    }),
-  );
-  context = await newContext(browser);
+  const { workspace, url, context, truth } = await fixture.site({
+    ...options,
+    identify: options.identify ?? true,
+  });
   if (viewport) await context.pages()[0]?.setViewportSize(viewport);
   const page = await context.newPage();
   if (viewport) await page.setViewportSize(viewport);
@@ -77,21 +33,7 @@ async function openPage(
     void dialog.dismiss();
   });
   await page.goto(url);
-  return {
-    page,
-    workspace,
-    warnings,
-    dialogs,
-    sockets,
-    truth: serverTruth(server.app.db, workspace.id),
-  };
-}
-
-async function shownAsSent(page: Page, body: string): Promise<void> {
-  await widget(page)
-    .messages.filter({ hasText: body })
-    .and(page.locator('[data-state="sent"]'))
-    .waitFor();
+  return { page, workspace, warnings, dialogs, sockets, truth };
 }
 
 /** Whether the element has the focus inside its (shadow) root. */
@@ -148,8 +90,8 @@ describe('the widget in Chromium: the host page', () => {
     await sendMessage(page, hostile);
     await shownAsSent(page, hostile);
     const [message] = await truth.messagesWithBody(hostile);
-    const agent = await server.createAgent(workspace.id);
-    const reply = await server.http(
+    const agent = await fixture.server.createAgent(workspace.id);
+    const reply = await fixture.server.http(
       `mutation Reply($input: ReplyToConversationInput!) { replyToConversation(input: $input) { id } }`,
       {
         input: {
