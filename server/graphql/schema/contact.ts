@@ -11,8 +11,8 @@ import { isUuid } from '../../protocol.ts';
 import { batchLoader } from '../batch.ts';
 import { builder } from '../builder.ts';
 import { badUserInput } from '../errors.ts';
-import { decodeCursor, type Page, pageOf, parseFirst } from '../pagination.ts';
-import { PageInfo } from './connection.ts';
+import { decodeCursor, pageOf, parseFirst } from '../pagination.ts';
+import { connectionOf } from './connection.ts';
 import { Conversation } from './conversation.ts';
 import { Visitor } from './visitor.ts';
 
@@ -73,19 +73,7 @@ Contact.implement({
   }),
 });
 
-const ContactEdge = builder.objectRef<Page<ContactRow>['edges'][number]>('ContactEdge').implement({
-  fields: (t) => ({
-    cursor: t.exposeString('cursor'),
-    node: t.field({ type: Contact, resolve: (edge) => edge.node }),
-  }),
-});
-
-const ContactConnection = builder.objectRef<Page<ContactRow>>('ContactConnection').implement({
-  fields: (t) => ({
-    edges: t.field({ type: [ContactEdge], resolve: (page) => page.edges }),
-    pageInfo: t.field({ type: PageInfo, resolve: (page) => page.pageInfo }),
-  }),
-});
+const ContactConnection = connectionOf('Contact', Contact);
 
 builder.queryField('contacts', (t) =>
   t.withAuth({ workspace: true }).field({

@@ -18,8 +18,8 @@ import { batchLoader } from '../batch.ts';
 import { builder } from '../builder.ts';
 import type { Context } from '../context.ts';
 import { badUserInput, notFound } from '../errors.ts';
-import { decodeCursor, type Page, pageOf, parseFirst } from '../pagination.ts';
-import { PageInfo } from './connection.ts';
+import { decodeCursor, pageOf, parseFirst } from '../pagination.ts';
+import { connectionOf } from './connection.ts';
 import { Contact, contactOfWorkspace } from './contact.ts';
 import { Message } from './message.ts';
 import { Visitor } from './visitor.ts';
@@ -134,23 +134,7 @@ async function seqInConversation(
   return seq;
 }
 
-const ConversationEdge = builder
-  .objectRef<Page<ConversationModel>['edges'][number]>('ConversationEdge')
-  .implement({
-    fields: (t) => ({
-      cursor: t.exposeString('cursor'),
-      node: t.field({ type: Conversation, resolve: (edge) => edge.node }),
-    }),
-  });
-
-const ConversationConnection = builder
-  .objectRef<Page<ConversationModel>>('ConversationConnection')
-  .implement({
-    fields: (t) => ({
-      edges: t.field({ type: [ConversationEdge], resolve: (page) => page.edges }),
-      pageInfo: t.field({ type: PageInfo, resolve: (page) => page.pageInfo }),
-    }),
-  });
+const ConversationConnection = connectionOf('Conversation', Conversation);
 
 builder.queryField('conversations', (t) =>
   t.withAuth({ workspace: true }).field({
