@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { JoinCloseCode, UnauthorizedReason } from '../protocol.ts';
-import { newVisitorId, type Result, startTestServer, type TestServer } from '../test/harness.ts';
+import { codeOf, newVisitorId, sharedTestServer } from '../test/harness.ts';
 import { secretDigest } from './secrets.ts';
 
 const WORKSPACE = '{ workspace { id siteId requireVerifiedIdentity identitySecretKid } }';
@@ -8,17 +8,7 @@ const LOGIN = `mutation ($email: String!, $password: String!) {
   login(email: $email, password: $password) { token expiresAt agent { id email name } }
 }`;
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterAll(async () => {
-  await server?.stop();
-});
-
-function codeOf(result: Result): unknown {
-  return result.errors?.[0]?.extensions?.code;
-}
+const server = sharedTestServer();
 
 describe('API keys', () => {
   it('authenticate over HTTP as their workspace, and not once revoked', async () => {

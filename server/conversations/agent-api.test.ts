@@ -1,13 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
+  codeOf,
+  createSite,
+  fieldOf,
   newVisitorId,
   type Result,
-  startTestServer,
-  type TestServer,
+  sharedTestServer,
   type TestWorkspace,
   uniqueEmail,
   type WidgetSocket,
 } from '../test/harness.ts';
+import { countWorkspaceRows } from '../test/rows.ts';
 
 const CONTACTS = `query ($search: String, $first: Int, $after: String) {
   contacts(search: $search, first: $first, after: $after) {
@@ -51,31 +54,7 @@ const VISITOR_EVENTS = `subscription {
   visitorEvents { ... on VisitorMessageAdded { message { id body author } } }
 }`;
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterAll(async () => {
-  await server?.stop();
-});
-
-function codeOf(result: Result): unknown {
-  return result.errors?.[0]?.extensions?.code;
-}
-
-function fieldOf(result: Result): unknown {
-  return result.errors?.[0]?.extensions?.field;
-}
-
-interface Site extends TestWorkspace {
-  readonly agentToken: string;
-}
-
-async function site(): Promise<Site> {
-  const workspace = await server.createWorkspace();
-  const agent = await server.createAgent(workspace.id);
-  return { ...workspace, agentToken: agent.token };
-}
+const server = sharedTestServer();
 
 /** A visitor that joined (identified when `email` is given) and sent `bodies` in order. */
 async function chattingVisitor(
@@ -119,26 +98,21 @@ async function insertContacts(
 
 async function countRows(table: 'messages' | 'inbox_events', workspaceId: string) {
   const db = server.app.db;
-  const row =
-    table === 'messages'
-      ? await db
-          .selectFrom('messages')
-          .innerJoin('conversations', 'conversations.id', 'messages.conversation_id')
-          .where('conversations.workspace_id', '=', workspaceId)
-          .select((eb) => eb.fn.countAll<string>().as('n'))
-          .executeTakeFirstOrThrow()
-      : await db
-          .selectFrom('inbox_events')
-          .where('workspace_id', '=', workspaceId)
-          .select((eb) => eb.fn.countAll<string>().as('n'))
-          .executeTakeFirstOrThrow();
+  if (table === 'inbox_events') return countWorkspaceRows(db, table, workspaceId);
+  // Messages carry no workspace_id: they belong to it through their conversation.
+  const row = await db
+    .selectFrom('messages')
+    .innerJoin('conversations', 'conversations.id', 'messages.conversation_id')
+    .where('conversations.workspace_id', '=', workspaceId)
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
 describe('contacts', () => {
   it('walks every contact exactly once, newest first, across pages', async () => {
-    const a = await site();
-    const b = await site();
+    const a = await createSite(server);
+    const b = await createSite(server);
     // One statement: all 45 share a created_at, so only the id tie-break orders them.
     await insertContacts(
       a.id,
@@ -179,7 +153,7 @@ describe('contacts', () => {
   });
 
   it('searches by email or name prefix, ignoring case, with LIKE characters taken literally', async () => {
-    const a = await site();
+    const a = await createSite(server);
     const tag = newVisitorId().slice(0, 6);
     await insertContacts(a.id, [
       { email: `ann_${tag}@example.com`, name: 'Zed' },
@@ -211,7 +185,7 @@ describe('contacts', () => {
   });
 
   it('refuses a bad first or cursor with BAD_USER_INPUT', async () => {
-    const a = await site();
+    const a = await createSite(server);
     for (const first of [0, 101, -1]) {
       const result = await server.http(CONTACTS, { first }, a.agentToken);
       expect([codeOf(result), fieldOf(result)]).toEqual(['BAD_USER_INPUT', 'first']);
@@ -225,8 +199,8 @@ describe('contacts', () => {
   });
 
   it('shows a contact with its visitors and conversations to its workspace only', async () => {
-    const a = await site();
-    const b = await site();
+    const a = await createSite(server);
+    const b = await createSite(server);
     const email = uniqueEmail();
     const { conversationId } = await chattingVisitor(a, ['Hi'], { email, name: 'Jane Smith' });
     const contactId = (
@@ -265,7 +239,7 @@ describe('contacts', () => {
   });
 
   it('never leads a visitor from its own contact to other visitors or conversations', async () => {
-    const a = await site();
+    const a = await createSite(server);
     const email = uniqueEmail();
     await chattingVisitor(a, ['first device'], { email });
     const socket = await server.join({ siteId: a.siteId, visitorId: newVisitorId() });
@@ -288,8 +262,8 @@ describe('contacts', () => {
 
 describe('conversations', () => {
   it('lists the workspace’s conversations by latest activity, filtered by status, in pages', async () => {
-    const a = await site();
-    const b = await site();
+    const a = await createSite(server);
+    const b = await createSite(server);
     const first = await chattingVisitor(a, ['one']);
     const second = await chattingVisitor(a, ['two']);
     const third = await chattingVisitor(a, ['three']);
@@ -324,7 +298,7 @@ describe('conversations', () => {
   });
 
   it('shows a conversation with contact, visitor, last message, unread count and paged messages', async () => {
-    const a = await site();
+    const a = await createSite(server);
     const email = uniqueEmail();
     const chat = await chattingVisitor(a, ['m1', 'm2', 'm3'], { email, name: 'Jane' });
     const read = (variables: Record<string, unknown> = {}) =>
@@ -380,8 +354,8 @@ describe('conversations', () => {
   });
 
   it('answers another workspace’s or an unknown conversation with null, over HTTP and WebSocket', async () => {
-    const a = await site();
-    const b = await site();
+    const a = await createSite(server);
+    const b = await createSite(server);
     const chat = await chattingVisitor(a, ['secret']);
     for (const token of [b.agentToken, b.apiKey]) {
       expect(await server.http(CONVERSATION, { id: chat.conversationId }, token)).toEqual({
@@ -409,7 +383,7 @@ describe('conversations', () => {
 
 describe('replyToConversation', () => {
   it('delivers the reply live to the visitor’s visitorEvents', async () => {
-    const a = await site();
+    const a = await createSite(server);
     const chat = await chattingVisitor(a, ['Hello?']);
     const events = chat.socket.subscribe(VISITOR_EVENTS);
     await events.expectSilence(100);
@@ -440,7 +414,7 @@ describe('replyToConversation', () => {
   });
 
   it('stores a repeated clientMessageId once, returns the same message and delivers it once', async () => {
-    const a = await site();
+    const a = await createSite(server);
     const chat = await chattingVisitor(a, ['Hello?']);
     const events = chat.socket.subscribe(VISITOR_EVENTS);
     await events.expectSilence(100);
@@ -455,7 +429,7 @@ describe('replyToConversation', () => {
   });
 
   it('stores concurrent replies with one clientMessageId once', async () => {
-    const a = await site();
+    const a = await createSite(server);
     const chat = await chattingVisitor(a, ['Hello?']);
     const variables = { conversationId: chat.conversationId, body: 'Racing', id: 'race' };
     const replies = await Promise.all(
@@ -468,7 +442,7 @@ describe('replyToConversation', () => {
   });
 
   it('bumps the conversation’s activity', async () => {
-    const a = await site();
+    const a = await createSite(server);
     const chat = await chattingVisitor(a, ['old']);
     await chattingVisitor(a, ['newer']);
     await server.http(
@@ -481,8 +455,8 @@ describe('replyToConversation', () => {
   });
 
   it('refuses bad input, a closed conversation, keys, strangers and other workspaces, writing nothing', async () => {
-    const a = await site();
-    const b = await site();
+    const a = await createSite(server);
+    const b = await createSite(server);
     const chat = await chattingVisitor(a, ['Hello?']);
     const reply = (token: string | undefined, variables: Record<string, unknown> = {}) =>
       server.http(
@@ -534,7 +508,7 @@ describe('replyToConversation', () => {
 
 describe('closeConversation and reopenConversation', () => {
   it('close and reopen; the visitor’s next message after a close opens a new conversation', async () => {
-    const a = await site();
+    const a = await createSite(server);
     const chat = await chattingVisitor(a, ['Hello']);
     const closed = await server.http(CLOSE, { id: chat.conversationId }, a.agentToken);
     expect(closed.data?.closeConversation).toEqual({ id: chat.conversationId, status: 'CLOSED' });
@@ -558,8 +532,8 @@ describe('closeConversation and reopenConversation', () => {
   });
 
   it('refuses keys, strangers and other workspaces, changing nothing', async () => {
-    const a = await site();
-    const b = await site();
+    const a = await createSite(server);
+    const b = await createSite(server);
     const chat = await chattingVisitor(a, ['Hello']);
     const events = await countRows('inbox_events', a.id);
     for (const mutation of [CLOSE, REOPEN]) {

@@ -1,13 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
+  codeOf,
+  createSite,
   newVisitorId,
-  type Result,
   type Subscription,
-  startTestServer,
-  type TestServer,
-  type TestWorkspace,
+  sharedTestServer,
   uniqueEmail,
 } from '../test/harness.ts';
+import { countWorkspaceRows } from '../test/rows.ts';
 
 const INBOX = `subscription ($after: ID) {
   inboxEvents(after: $after) {
@@ -28,23 +28,7 @@ const IDENTIFY = `mutation ($email: String!, $name: String) {
   identifyVisitor(input: { email: $email, name: $name }) { contact { id } visitor { id } }
 }`;
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterAll(async () => {
-  await server?.stop();
-});
-
-interface Site extends TestWorkspace {
-  readonly agentToken: string;
-}
-
-async function site(): Promise<Site> {
-  const workspace = await server.createWorkspace();
-  const agent = await server.createAgent(workspace.id);
-  return { ...workspace, agentToken: agent.token };
-}
+const server = sharedTestServer();
 
 /** An agent's inbox subscription, started once the server has it (proved by a round trip). */
 async function inbox(token: string, after?: string): Promise<Subscription> {
@@ -61,22 +45,13 @@ async function nextEvent(events: Subscription) {
   return result.data?.inboxEvents;
 }
 
-function codeOf(result: Result): unknown {
-  return result.errors?.[0]?.extensions?.code;
-}
-
-async function eventCount(workspaceId: string): Promise<number> {
-  const row = await server.app.db
-    .selectFrom('inbox_events')
-    .where('workspace_id', '=', workspaceId)
-    .select((eb) => eb.fn.countAll<string>().as('n'))
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
+function eventCount(workspaceId: string): Promise<number> {
+  return countWorkspaceRows(server.app.db, 'inbox_events', workspaceId);
 }
 
 describe('inboxEvents', () => {
   it('shows a visitor identified at join with the contact’s email and name in one event', async () => {
-    const a = await site();
+    const a = await createSite(server);
     const events = await inbox(a.agentToken);
     const email = uniqueEmail();
     const visitorId = newVisitorId();
@@ -98,7 +73,7 @@ describe('inboxEvents', () => {
   });
 
   it('shows an identifyVisitor with the contact’s email and name in one event', async () => {
-    const a = await site();
+    const a = await createSite(server);
     const events = await inbox(a.agentToken);
     const socket = await server.join({ siteId: a.siteId, visitorId: newVisitorId() });
     const email = uniqueEmail();
@@ -117,7 +92,7 @@ describe('inboxEvents', () => {
   });
 
   it('follows a conversation: created, messages from both sides, closed, reopened', async () => {
-    const a = await site();
+    const a = await createSite(server);
     const events = await inbox(a.agentToken);
     const email = uniqueEmail();
     const socket = await server.join({ siteId: a.siteId, visitorId: newVisitorId(), email });
@@ -170,7 +145,7 @@ describe('inboxEvents', () => {
   });
 
   it('replays the events after `after` in order, then goes live', async () => {
-    const a = await site();
+    const a = await createSite(server);
     const live = await inbox(a.agentToken);
     const socket = await server.join({ siteId: a.siteId, visitorId: newVisitorId() });
     await socket.execute(SEND, { body: 'one', id: '1' });
@@ -197,8 +172,8 @@ describe('inboxEvents', () => {
   });
 
   it('keeps each workspace’s events to its own agents', async () => {
-    const a = await site();
-    const b = await site();
+    const a = await createSite(server);
+    const b = await createSite(server);
     const aEvents = await inbox(a.agentToken);
     const bEvents = await inbox(b.agentToken);
     const socket = await server.join({ siteId: a.siteId, visitorId: newVisitorId() });
@@ -216,7 +191,7 @@ describe('inboxEvents', () => {
   });
 
   it('is for agents: a key is FORBIDDEN, a visitor is FORBIDDEN, no credential is UNAUTHENTICATED', async () => {
-    const a = await site();
+    const a = await createSite(server);
     const key = await server.connect(a.apiKey);
     expect(codeOf(await key.subscribe(INBOX).next())).toBe('FORBIDDEN');
     const visitor = await server.join({ siteId: a.siteId, visitorId: newVisitorId() });

@@ -1,10 +1,10 @@
 import { decodeProtectedHeader, jwtVerify } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { JoinCloseCode } from '../protocol.ts';
 import {
+  codeOf,
   newVisitorId,
-  startTestServer,
-  type TestServer,
+  sharedTestServer,
   type TestWorkspace,
   uniqueEmail,
 } from '../test/harness.ts';
@@ -31,18 +31,7 @@ const IDENTIFY_VISITOR = `mutation ($email: String!, $token: String) {
   }
 }`;
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterAll(async () => {
-  await server?.stop();
-});
-
-/** The code of the first error, as a client reads it. */
-function codeOf(result: { errors?: ReadonlyArray<{ extensions?: Record<string, unknown> }> }) {
-  return result.errors?.[0]?.extensions?.code;
-}
+const server = sharedTestServer();
 
 /** Identifies a fresh visitor of `site` with the token; returns the GraphQL result. */
 async function identifyWithToken(site: TestWorkspace, email: string, token: string) {

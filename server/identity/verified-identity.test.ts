@@ -1,9 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { JoinCloseCode } from '../protocol.ts';
 import {
   newVisitorId,
-  startTestServer,
-  type TestServer,
+  sharedTestServer,
   type TestWorkspace,
   uniqueEmail,
   type WidgetSocket,
@@ -40,13 +39,7 @@ const IDENTIFY_CONTACT = `mutation ($email: String!, $name: String) {
   identifyContact(input: { email: $email, name: $name }) { id email name verified }
 }`;
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterAll(async () => {
-  await server?.stop();
-});
+const server = sharedTestServer();
 
 /** A widget socket that joined; fails the test if the join was refused. */
 async function joinAs(site: TestWorkspace, extra: Record<string, unknown> = {}) {

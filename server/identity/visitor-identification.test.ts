@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { JoinCloseCode } from '../protocol.ts';
-import { newVisitorId, startTestServer, type TestServer, uniqueEmail } from '../test/harness.ts';
+import { newVisitorId, sharedTestServer, uniqueEmail } from '../test/harness.ts';
+import { countWorkspaceRows, type WorkspaceTable } from '../test/rows.ts';
 
 const VISITOR = `query { visitor { id email name identified conversations { id messages { body } } } }`;
 const IDENTIFY = `mutation ($email: String!, $name: String) {
@@ -15,13 +16,7 @@ const SEND = `mutation ($body: String!, $id: ID!) {
 }`;
 const RESET = 'mutation { resetVisitor { endedVisitorId } }';
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterAll(async () => {
-  await server?.stop();
-});
+const server = sharedTestServer();
 
 async function contactsOf(workspaceId: string) {
   return server.app.db
@@ -32,17 +27,7 @@ async function contactsOf(workspaceId: string) {
 }
 
 async function rowCounts(workspaceId: string) {
-  const { db } = server.app;
-  const count = async (table: 'contacts' | 'visitors' | 'conversations') =>
-    Number(
-      (
-        await db
-          .selectFrom(table)
-          .select((eb) => eb.fn.countAll<string>().as('n'))
-          .where('workspace_id', '=', workspaceId)
-          .executeTakeFirstOrThrow()
-      ).n,
-    );
+  const count = (table: WorkspaceTable) => countWorkspaceRows(server.app.db, table, workspaceId);
   return {
     contacts: await count('contacts'),
     visitors: await count('visitors'),

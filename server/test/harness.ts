@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FormattedExecutionResult } from 'graphql';
 import { type Client, createClient } from 'graphql-ws';
+import { afterAll, beforeAll } from 'vitest';
 import WebSocket from 'ws';
 import { createAgent, login } from '../access/agents.ts';
 import { createWorkspace } from '../access/workspaces.ts';
@@ -108,9 +109,71 @@ export async function startTestServer(overrides: Partial<Config> = {}): Promise<
   };
 }
 
+/**
+ * One server for the whole test file (PGlite takes seconds to start): started before the
+ * file's first test, stopped after its last. Call it at the top level of the file; the handle
+ * it returns reads the started server, so use it inside tests and hooks only.
+ */
+export function sharedTestServer(overrides: Partial<Config> = {}): TestServer {
+  let started: TestServer | undefined;
+  beforeAll(async () => {
+    started = await startTestServer(overrides);
+  });
+  afterAll(async () => {
+    await started?.stop();
+  });
+  const current = (): TestServer => {
+    if (started === undefined) throw new Error('the shared test server starts in beforeAll');
+    return started;
+  };
+  return {
+    get app() {
+      return current().app;
+    },
+    get origin() {
+      return current().origin;
+    },
+    get graphqlUrl() {
+      return current().graphqlUrl;
+    },
+    get wsUrl() {
+      return current().wsUrl;
+    },
+    createWorkspace: (name) => current().createWorkspace(name),
+    createAgent: (workspaceId) => current().createAgent(workspaceId),
+    join: (payload) => current().join(payload),
+    connect: (authToken) => current().connect(authToken),
+    http: (query, variables, token) => current().http(query, variables, token),
+    stop: () => current().stop(),
+  };
+}
+
+/** A workspace with one agent signed in: what the inbox tests act as. */
+export interface TestSite extends TestWorkspace {
+  readonly agentToken: string;
+}
+
+export async function createSite(server: TestServer): Promise<TestSite> {
+  const workspace = await server.createWorkspace();
+  const agent = await server.createAgent(workspace.id);
+  return { ...workspace, agentToken: agent.token };
+}
+
 /** A GraphQL result as a test reads it: data navigated freely, errors as the client sees them. */
 // biome-ignore lint/suspicious/noExplicitAny: tests walk result data by path and assert on it.
 export type Result = FormattedExecutionResult<Record<string, any>, unknown>;
+
+/** The `extensions.code` of a result's first error, as a client reads it. */
+export function codeOf(result: {
+  errors?: ReadonlyArray<{ extensions?: Record<string, unknown> }>;
+}): unknown {
+  return result.errors?.[0]?.extensions?.code;
+}
+
+/** The `extensions.field` of a result's first error: the input a BAD_USER_INPUT names. */
+export function fieldOf(result: Result): unknown {
+  return result.errors?.[0]?.extensions?.field;
+}
 
 export interface CloseInfo {
   readonly code: number;

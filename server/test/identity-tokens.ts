@@ -1,5 +1,6 @@
 import { SignJWT } from 'jose';
 import type { TestServer } from './harness.ts';
+import { countWorkspaceRows, type WorkspaceTable } from './rows.ts';
 
 /** An identity secret as `sonny workspace create --json` prints it. */
 export interface IdentitySecret {
@@ -54,16 +55,7 @@ function base64url(json: Record<string, unknown>): string {
  */
 export async function workspaceState(server: TestServer, workspaceId: string) {
   const { db } = server.app;
-  const count = async (table: 'conversations' | 'inbox_events') =>
-    Number(
-      (
-        await db
-          .selectFrom(table)
-          .select((eb) => eb.fn.countAll<string>().as('n'))
-          .where('workspace_id', '=', workspaceId)
-          .executeTakeFirstOrThrow()
-      ).n,
-    );
+  const count = (table: WorkspaceTable) => countWorkspaceRows(db, table, workspaceId);
   return {
     contacts: await db
       .selectFrom('contacts')
