@@ -71,6 +71,21 @@ export function parseName(raw: string | null | undefined, field: string): string
   return name;
 }
 
+/**
+ * A number of seconds a caller may leave out: `fallback` when absent, otherwise a whole number
+ * from `min` to `max`; anything else is BAD_USER_INPUT on `field` saying `rule`.
+ */
+export function parseWholeSeconds(
+  raw: number | null | undefined,
+  field: string,
+  range: { readonly min: number; readonly max: number; readonly fallback: number },
+  rule: string,
+): number {
+  if (raw === null || raw === undefined) return range.fallback;
+  if (!Number.isInteger(raw) || raw < range.min || raw > range.max) throw badUserInput(field, rule);
+  return raw;
+}
+
 function printable(text: string): string {
   return text.replace(/[\p{Cc}]/gu, '?').slice(0, 80);
 }

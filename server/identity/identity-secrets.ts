@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { insertIdentitySecret } from '../access/workspaces.ts';
 import type { Db, Executor, IdentitySecretRow } from '../db/database.ts';
-import { badUserInput } from '../graphql/errors.ts';
+import { parseWholeSeconds } from './identity-input.ts';
 
 /** How long tokens of the previous secret keep verifying after a rotation, unless told. */
 export const DEFAULT_ROTATION_GRACE_SECONDS = 86_400;
@@ -49,14 +49,12 @@ export interface RotatedIdentitySecret {
 
 /** Validates a rotation's grace period; `null` means the default of 24 hours. */
 export function parseGraceSeconds(raw: number | null | undefined, field: string): number {
-  if (raw === null || raw === undefined) return DEFAULT_ROTATION_GRACE_SECONDS;
-  if (!Number.isInteger(raw) || raw < 0 || raw > MAX_ROTATION_GRACE_SECONDS) {
-    throw badUserInput(
-      field,
-      `graceSeconds must be a whole number from 0 to ${MAX_ROTATION_GRACE_SECONDS} (7 days).`,
-    );
-  }
-  return raw;
+  return parseWholeSeconds(
+    raw,
+    field,
+    { min: 0, max: MAX_ROTATION_GRACE_SECONDS, fallback: DEFAULT_ROTATION_GRACE_SECONDS },
+    `graceSeconds must be a whole number from 0 to ${MAX_ROTATION_GRACE_SECONDS} (7 days).`,
+  );
 }
 
 /**

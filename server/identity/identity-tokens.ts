@@ -1,7 +1,7 @@
 import { decodeProtectedHeader, errors, jwtVerify, SignJWT } from 'jose';
 import type { Executor } from '../db/database.ts';
-import { badUserInput, ErrorCode, SonnyError } from '../graphql/errors.ts';
-import { type EmailAddress, parseEmail, parseName } from './identity-input.ts';
+import { ErrorCode, SonnyError } from '../graphql/errors.ts';
+import { type EmailAddress, parseEmail, parseName, parseWholeSeconds } from './identity-input.ts';
 import { findCurrentIdentitySecret, findVerifyingIdentitySecret } from './identity-secrets.ts';
 
 /** The only signing algorithm Sonny accepts for identity tokens. */
@@ -33,14 +33,12 @@ export interface VerifiedIdentityClaims {
 
 /** Validates a requested token lifetime; `null` means one hour. */
 export function parseExpiresInSeconds(raw: number | null | undefined, field: string): number {
-  if (raw === null || raw === undefined) return DEFAULT_TOKEN_LIFETIME_SECONDS;
-  if (!Number.isInteger(raw) || raw < 1 || raw > MAX_TOKEN_LIFETIME_SECONDS) {
-    throw badUserInput(
-      field,
-      `expiresInSeconds must be a whole number from 1 to ${MAX_TOKEN_LIFETIME_SECONDS} (24 hours).`,
-    );
-  }
-  return raw;
+  return parseWholeSeconds(
+    raw,
+    field,
+    { min: 1, max: MAX_TOKEN_LIFETIME_SECONDS, fallback: DEFAULT_TOKEN_LIFETIME_SECONDS },
+    `expiresInSeconds must be a whole number from 1 to ${MAX_TOKEN_LIFETIME_SECONDS} (24 hours).`,
+  );
 }
 
 /**
