@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Executor, MessageAuthor, MessageRow } from '../db/database.ts';
+import type { Executor, MessageAuthor, MessageRow, NewMessage } from '../db/database.ts';
 
 /**
  * A message as the API and pub/sub carry it. Plain JSON, so it crosses Redis unchanged.
@@ -25,6 +25,24 @@ export function toMessage(row: MessageRow): MessageModel {
     body: row.body,
     createdAt: row.created_at.toISOString(),
   };
+}
+
+/**
+ * Stores a message and moves its conversation's last activity to now, in the caller's
+ * transaction: every writer of messages (visitor or agent) keeps the inbox order this way.
+ */
+export async function insertMessage(trx: Executor, message: NewMessage): Promise<MessageRow> {
+  const row = await trx
+    .insertInto('messages')
+    .values(message)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await trx
+    .updateTable('conversations')
+    .set({ last_activity_at: sql`now()` })
+    .where('id', '=', message.conversation_id)
+    .execute();
+  return row;
 }
 
 /** Messages of the given conversations, oldest first. */

@@ -1,9 +1,8 @@
-import { sql } from 'kysely';
 import type { ConversationRow, Db, Transaction } from '../db/database.ts';
 import { badUserInput, notFound } from '../graphql/errors.ts';
 import type { MessageAudience } from '../realtime/message-events.ts';
 import { appendInboxEvent, type InboxEventModel } from './inbox-events.ts';
-import { type MessageModel, toMessage } from './messages.ts';
+import { insertMessage, type MessageModel, toMessage } from './messages.ts';
 
 /** The stored reply; `created` false when the clientMessageId was used before (nothing written). */
 export type ReplyResult =
@@ -50,22 +49,13 @@ export async function replyToConversation(
       );
     }
 
-    const row = await trx
-      .insertInto('messages')
-      .values({
-        conversation_id: conversation.id,
-        author: 'agent',
-        author_agent_id: agent.agentId,
-        client_message_id: input.clientMessageId,
-        body: input.body,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    await trx
-      .updateTable('conversations')
-      .set({ last_activity_at: sql`now()` })
-      .where('id', '=', conversation.id)
-      .execute();
+    const row = await insertMessage(trx, {
+      conversation_id: conversation.id,
+      author: 'agent',
+      author_agent_id: agent.agentId,
+      client_message_id: input.clientMessageId,
+      body: input.body,
+    });
     const event = await appendInboxEvent(trx, {
       workspaceId: agent.workspaceId,
       kind: 'message_added',

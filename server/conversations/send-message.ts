@@ -1,8 +1,7 @@
-import { sql } from 'kysely';
 import type { Db, Transaction, VisitorRow } from '../db/database.ts';
 import { requireActiveVisitor, type VisitorRef } from '../identity/visitors.ts';
 import { appendInboxEvent, type InboxEventModel } from './inbox-events.ts';
-import { type MessageModel, toMessage } from './messages.ts';
+import { insertMessage, type MessageModel, toMessage } from './messages.ts';
 
 export interface SendResult {
   readonly message: MessageModel;
@@ -56,22 +55,13 @@ export async function sendVisitorMessage(
       contact_id: contactId,
       opened,
     } = await openConversationOf(trx, current);
-    const row = await trx
-      .insertInto('messages')
-      .values({
-        conversation_id: conversationId,
-        author: 'visitor',
-        author_visitor_id: visitor.id,
-        client_message_id: input.clientMessageId,
-        body: input.body,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    await trx
-      .updateTable('conversations')
-      .set({ last_activity_at: sql`now()` })
-      .where('id', '=', conversationId)
-      .execute();
+    const row = await insertMessage(trx, {
+      conversation_id: conversationId,
+      author: 'visitor',
+      author_visitor_id: visitor.id,
+      client_message_id: input.clientMessageId,
+      body: input.body,
+    });
     const about = {
       workspaceId: current.workspace_id,
       conversationId,
