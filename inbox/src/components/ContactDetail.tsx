@@ -1,7 +1,7 @@
 import { useQuery } from 'urql';
 import { toInboxError } from '../errors.ts';
-import { formatDate } from '../format.ts';
 import { ContactQuery } from '../graphql.ts';
+import { ContactDates } from './ContactDates.tsx';
 import { ErrorMessage } from './ErrorMessage.tsx';
 import { OtherConversations } from './OtherConversations.tsx';
 
@@ -22,12 +22,7 @@ export function ContactDetail(props: { contactId: string }) {
           ? 'Verified: the website vouched for this email with a signed identity token.'
           : 'Unverified: no signed identity token has vouched for this email yet.'}
       </p>
-      <dl>
-        <dt>First seen</dt>
-        <dd>{formatDate(contact.createdAt)}</dd>
-        <dt>Last seen</dt>
-        <dd>{formatDate(contact.lastSeenAt)}</dd>
-      </dl>
+      <ContactDates contact={contact} />
       <OtherConversations conversations={contact.conversations} title="Conversations" />
     </section>
   );

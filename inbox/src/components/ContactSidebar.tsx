@@ -2,6 +2,7 @@ import { useQuery } from 'urql';
 import { toInboxError } from '../errors.ts';
 import { formatDate } from '../format.ts';
 import { ContactQuery, type ConversationSummary } from '../graphql.ts';
+import { ContactDates } from './ContactDates.tsx';
 import { ErrorMessage } from './ErrorMessage.tsx';
 import { IdentityLine } from './IdentityLine.tsx';
 import { OtherConversations } from './OtherConversations.tsx';
@@ -49,12 +50,7 @@ function ContactDetails(props: { contactId: string; conversationId: string }) {
   return (
     <>
       <ErrorMessage error={result.error ? toInboxError(result.error) : null} />
-      <dl>
-        <dt>First seen</dt>
-        <dd>{formatDate(contact.createdAt)}</dd>
-        <dt>Last seen</dt>
-        <dd>{formatDate(contact.lastSeenAt)}</dd>
-      </dl>
+      <ContactDates contact={contact} />
       <OtherConversations
         conversations={contact.conversations.filter((c) => c.id !== props.conversationId)}
       />
