@@ -150,6 +150,7 @@ describe('the widget in Chromium: identity', () => {
     await ui.emailInput.fill(email);
     await ui.emailInput.press('Enter');
     await ui.prompt.waitFor({ state: 'hidden' });
+    await expect.poll(async () => (await truth.contact(email))?.id).toBeTruthy();
     const contact = await truth.contact(email);
     const [message] = await truth.messagesWithBody('Anyone there?');
     const linked = await truth.conversationsOfContact(contact?.id ?? '');

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureDemoWorkspace } from '../server/access/demo.ts';
+import { createDemoWorkspace, findDemoWorkspace } from '../server/access/demo.ts';
 import { launchChromium } from '../server/test/browser.ts';
 import { startTestServer, type TestServer } from '../server/test/harness.ts';
 import { chooseEncoding, widgetHandler } from '../server/web/widget.ts';
@@ -27,10 +27,13 @@ let demoWorkspaceId: string;
 beforeAll(async () => {
   await buildWidget();
   [server, browser] = await Promise.all([startTestServer(), launchChromium()]);
-  // The demo page belongs to the first workspace, the one `npm start` creates.
-  const demo = await ensureDemoWorkspace(server.app.db);
-  demoSiteId = demo.workspace.site_id;
-  demoWorkspaceId = demo.workspace.id;
+  // The demo page belongs to the workspace of the demo agent, which `npm start` creates. On a
+  // shared Postgres other suites' workspaces may come first, so it is made here if missing.
+  const demo =
+    (await findDemoWorkspace(server.app.db)) ??
+    (await createDemoWorkspace(server.app.db)).workspace;
+  demoSiteId = demo.site_id;
+  demoWorkspaceId = demo.id;
 });
 
 afterAll(async () => {

@@ -1,48 +1,66 @@
-import type { Db, WorkspaceRow } from '../db/database.ts';
+import type { Db, Executor, WorkspaceRow } from '../db/database.ts';
 import { createAgent } from './agents.ts';
 import { hashPassword } from './passwords.ts';
 import { randomToken } from './secrets.ts';
 import { createWorkspace, findFirstWorkspace } from './workspaces.ts';
 
 export const DEMO_WORKSPACE_NAME = 'Demo';
+/** Agent emails are unique across workspaces, so this agent marks the one demo workspace. */
 export const DEMO_AGENT_EMAIL = 'demo-agent@sonny.invalid';
 
 export interface DemoWorkspace {
   readonly workspace: WorkspaceRow;
   /** Set only when the workspace was created now, because only a digest of it is stored. */
   readonly apiKey: string | null;
-  /** The demo agent's login, or null when the workspace has no demo agent (an operator's own). */
+  /** The demo agent's login, or null when the workspace shown is an operator's own. */
   readonly login: { readonly email: string; readonly password: string } | null;
 }
 
 /**
- * The workspace `npm start` shows: the first one in the database, created on the first run
- * with a demo agent. The demo agent gets a fresh random password at every start, printed
- * for the person at the terminal: no password is ever a constant, and none is stored in clear.
+ * The workspace `npm start` shows. The demo workspace (the one with the demo agent) when there
+ * is one; on an empty database it is created; a database that already holds an operator's
+ * workspaces gets no demo forced on it and its first workspace is shown. The demo agent gets a
+ * fresh random password at every start, printed for the person at the terminal: no password
+ * is ever a constant, and none is stored in clear.
  */
 export async function ensureDemoWorkspace(db: Db): Promise<DemoWorkspace> {
   const password = `demo-${randomToken(9)}`;
-  const existing = await findFirstWorkspace(db);
-  if (existing === undefined) {
-    const { workspace, apiKey } = await createWorkspace(db, DEMO_WORKSPACE_NAME);
-    await createAgent(db, {
-      workspaceId: workspace.id,
-      email: DEMO_AGENT_EMAIL,
-      name: 'Demo Agent',
-      password,
-    });
-    return { workspace, apiKey, login: { email: DEMO_AGENT_EMAIL, password } };
+  const demo = await findDemoWorkspace(db);
+  if (demo !== undefined) {
+    await db
+      .updateTable('agents')
+      .set({ password_hash: await hashPassword(password) })
+      .where('workspace_id', '=', demo.id)
+      .where('email_normalized', '=', DEMO_AGENT_EMAIL)
+      .execute();
+    return { workspace: demo, apiKey: null, login: { email: DEMO_AGENT_EMAIL, password } };
   }
-  const renewed = await db
-    .updateTable('agents')
-    .set({ password_hash: await hashPassword(password) })
-    .where('workspace_id', '=', existing.id)
-    .where('email_normalized', '=', DEMO_AGENT_EMAIL)
-    .returning('id')
+  const first = await findFirstWorkspace(db);
+  if (first !== undefined) return { workspace: first, apiKey: null, login: null };
+  return createDemoWorkspace(db, password);
+}
+
+/** Creates the demo workspace and its demo agent. Fails if a demo agent exists already. */
+export async function createDemoWorkspace(
+  db: Db,
+  password = `demo-${randomToken(9)}`,
+): Promise<DemoWorkspace> {
+  const { workspace, apiKey } = await createWorkspace(db, DEMO_WORKSPACE_NAME);
+  await createAgent(db, {
+    workspaceId: workspace.id,
+    email: DEMO_AGENT_EMAIL,
+    name: 'Demo Agent',
+    password,
+  });
+  return { workspace, apiKey, login: { email: DEMO_AGENT_EMAIL, password } };
+}
+
+/** The workspace of the demo agent, if `npm start` made one in this database. */
+export async function findDemoWorkspace(db: Executor): Promise<WorkspaceRow | undefined> {
+  return db
+    .selectFrom('workspaces')
+    .innerJoin('agents', 'agents.workspace_id', 'workspaces.id')
+    .selectAll('workspaces')
+    .where('agents.email_normalized', '=', DEMO_AGENT_EMAIL)
     .executeTakeFirst();
-  return {
-    workspace: existing,
-    apiKey: null,
-    login: renewed ? { email: DEMO_AGENT_EMAIL, password } : null,
-  };
 }

@@ -1,6 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { DEMO_AGENT_EMAIL, DEMO_WORKSPACE_NAME } from '../access/demo.ts';
-import { findFirstWorkspace } from '../access/workspaces.ts';
+import { findDemoWorkspace } from '../access/demo.ts';
 import type { Db, WorkspaceRow } from '../db/database.ts';
 import { parseEmail } from '../identity/identity-input.ts';
 import { signIdentityToken } from '../identity/identity-tokens.ts';
@@ -28,8 +27,8 @@ type DemoState = 'jane' | 'jane-verified' | 'sam' | 'none';
 
 /**
  * Serves the demo page at `/` and its token endpoint. Both exist only for the demo workspace
- * `npm start` creates (the first workspace, named "Demo", with the demo agent): a server
- * whose first workspace is an operator's own shows no demo and mints nothing.
+ * `npm start` creates on an empty database (the one with the demo agent): a server without it
+ * shows no demo and mints nothing.
  */
 export function demoHandler(): WebHandler {
   return async (request, response, context) => {
@@ -65,18 +64,6 @@ export function demoHandler(): WebHandler {
     });
     return true;
   };
-}
-
-async function findDemoWorkspace(db: Db): Promise<WorkspaceRow | undefined> {
-  const first = await findFirstWorkspace(db);
-  if (first === undefined || first.name !== DEMO_WORKSPACE_NAME) return undefined;
-  const agent = await db
-    .selectFrom('agents')
-    .select('id')
-    .where('workspace_id', '=', first.id)
-    .where('email_normalized', '=', DEMO_AGENT_EMAIL)
-    .executeTakeFirst();
-  return agent === undefined ? undefined : first;
 }
 
 function mintJaneToken(db: Db, workspace: WorkspaceRow) {
