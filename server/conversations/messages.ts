@@ -11,6 +11,8 @@ export interface MessageModel {
   readonly conversationId: string;
   readonly author: MessageAuthor;
   readonly body: string;
+  /** The id its author's client chose (idempotency per author); null for messages without one. */
+  readonly clientMessageId: string | null;
   /** ISO 8601. */
   readonly createdAt: string;
 }
@@ -23,6 +25,7 @@ export function toMessage(row: MessageRow): MessageModel {
     conversationId: row.conversation_id,
     author: row.author,
     body: row.body,
+    clientMessageId: row.client_message_id,
     createdAt: row.created_at.toISOString(),
   };
 }

@@ -22,6 +22,11 @@ export const Message = builder.objectRef<MessageModel>('Message').implement({
     conversationId: t.exposeID('conversationId'),
     author: t.field({ type: MessageAuthor, resolve: (message) => message.author }),
     body: t.exposeString('body', { description: 'Plain text. Render it as text, never as HTML.' }),
+    clientMessageId: t.exposeID('clientMessageId', {
+      nullable: true,
+      description:
+        'The `clientMessageId` its author sent it with, so a client recognises its own message when it comes back; null when there was none.',
+    }),
     createdAt: t.field({ type: 'DateTime', resolve: (message) => message.createdAt }),
   }),
 });
