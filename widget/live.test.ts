@@ -1,6 +1,7 @@
 /**
  * Scenarios 6 and 8 of the widget issue in real Chromium: agent replies arrive live, a
- * second tab follows a reset, and a network cut while typing loses and duplicates nothing.
+ * second tab follows a reset, and a network cut while typing loses and duplicates nothing,
+ * nor mistakes a same-text message for the visitor's own.
  */
 import { randomUUID } from 'node:crypto';
 import type { Page } from 'playwright-core';
@@ -161,6 +162,57 @@ describe('the widget in Chromium: live', () => {
     expect(await page.getByRole('status').textContent()).toBe('');
     expect(await promptWasEverShown(page)).toBe(false);
     await expectNoPageErrors(page);
+  });
+
+  it('8b. own messages are told from same-text ones by clientMessageId: two typed twice and one from another device, each shown once', async () => {
+    const { workspace, url, truth } = await site({ identify: false, serverOrigin: proxy.origin });
+    const email = uniqueEmail('twice');
+    const token = await mintIdentityToken(workspace.identitySecret, { email });
+    const laptop = await open(url);
+    await laptop.evaluate(
+      (input) =>
+        (window as unknown as { sonny: (...args: unknown[]) => Promise<unknown> }).sonny(
+          'identify',
+          input,
+        ),
+      { email, token },
+    );
+    const states = () =>
+      widget(laptop)
+        .messages.filter({ hasText: 'On my way' })
+        .evaluateAll((items) => items.map((item) => item.getAttribute('data-state')));
+
+    // The laptop's first send stays in flight, its second waits behind it.
+    proxy.hold();
+    await sendMessage(laptop, 'On my way');
+    await sendMessage(laptop, 'On my way');
+    expect(await states()).toEqual(['pending', 'pending']);
+
+    // The same text from the visitor's phone echoes to the laptop meanwhile: it is not the
+    // laptop's own message, which stays pending (matching by body would take it for that).
+    const phone = await fixture.server.join({
+      siteId: workspace.siteId,
+      visitorId: randomUUID(),
+      email,
+      identityToken: token,
+    });
+    await phone.joined;
+    const sent = await phone.execute(
+      'mutation ($input: SendMessageInput!) { sendMessage(input: $input) { id } }',
+      { input: { body: 'On my way', clientMessageId: randomUUID() } },
+    );
+    expect(sent.errors).toBeUndefined();
+    await expect.poll(states).toEqual(['sent', 'pending', 'pending']);
+
+    proxy.release();
+    await expect.poll(states).toEqual(['sent', 'sent', 'sent']);
+    expect(await truth.messagesWithBody('On my way')).toHaveLength(3);
+    expect(await widget(laptop).messages.allTextContents()).toEqual([
+      'You: On my way',
+      'You: On my way',
+      'You: On my way',
+    ]);
+    await expectNoPageErrors(laptop);
   });
 
   it('a verified visitor sees its contact’s history on another device; an expired token is refused', async () => {

@@ -1,7 +1,15 @@
 /** The GraphQL the widget sends: the visitor operations of README "The widget's protocol". */
 import type { StoredMessage } from './storage.ts';
 
-const MESSAGE_FIELDS = 'id conversationId author body createdAt';
+const MESSAGE_FIELDS = 'id conversationId author body clientMessageId createdAt';
+
+/**
+ * A message as the server sends it: what the widget keeps, plus the id its author sent it
+ * with, by which the widget recognises the echo of its own pending message.
+ */
+export interface MessageData extends StoredMessage {
+  readonly clientMessageId: string | null;
+}
 
 export const VISITOR_QUERY = `query Visitor {
   visitor { id email name identified conversations { id messages { ${MESSAGE_FIELDS} } } }
@@ -15,7 +23,7 @@ export interface VisitorData {
     readonly identified: boolean;
     readonly conversations: ReadonlyArray<{
       readonly id: string;
-      readonly messages: readonly StoredMessage[];
+      readonly messages: readonly MessageData[];
     }>;
   };
 }
@@ -44,7 +52,7 @@ export const SEND_MESSAGE_MUTATION = `mutation Send($input: SendMessageInput!) {
 }`;
 
 export interface SendMessageData {
-  readonly sendMessage: StoredMessage;
+  readonly sendMessage: MessageData;
 }
 
 export const RESET_MUTATION = 'mutation Reset { resetVisitor { endedVisitorId } }';
@@ -54,5 +62,5 @@ export const VISITOR_EVENTS_SUBSCRIPTION = `subscription Events($after: ID) {
 }`;
 
 export interface VisitorEventsData {
-  readonly visitorEvents: { readonly message?: StoredMessage };
+  readonly visitorEvents: { readonly message?: MessageData };
 }

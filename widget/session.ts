@@ -252,8 +252,8 @@ export class Session {
       (data) => {
         const message = data.visitorEvents.message;
         if (generation !== this.#generation || message === undefined) return;
-        this.#thread.confirmEcho(message);
-        if (this.#thread.add(message)) this.#announce(message);
+        const added = this.#thread.add(message);
+        if (added !== null) this.#announce(added);
         this.#render();
       },
       (error) => {
@@ -437,7 +437,8 @@ export class Session {
             },
           );
           if (generation !== this.#generation) return;
-          if (this.#thread.confirm(next, data.sendMessage)) this.#announce(data.sendMessage);
+          const added = this.#thread.confirm(next, data.sendMessage);
+          if (added !== null) this.#announce(added);
           this.#render();
         } catch (error) {
           if (generation !== this.#generation) return;

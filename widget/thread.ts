@@ -2,6 +2,7 @@
  * The conversation as the visitor sees it: the server's messages, in order and each once, and
  * the messages typed but not yet acknowledged. Every change is saved to storage.
  */
+import type { MessageData } from './operations.ts';
 import type { PendingMessage, StoredMessage, VisitorStore } from './storage.ts';
 import type { ViewMessage } from './ui/view.ts';
 
@@ -36,14 +37,21 @@ export class Thread {
     );
   }
 
-  /** Adds a server message unless known, in time order; returns whether it was new. */
-  add(message: StoredMessage): boolean {
-    if (this.#messages.some((known) => known.id === message.id)) return false;
+  /**
+   * Adds a server message unless known, in time order, and settles the pending message it
+   * echoes: the one with its clientMessageId (a body can be typed twice, or on another device).
+   * Returns the message as stored when it is new here, else null.
+   */
+  add(message: MessageData): StoredMessage | null {
+    const { clientMessageId, ...stored } = message;
+    const echoed = this.#pending.find((item) => item.clientMessageId === clientMessageId);
+    if (message.author === 'VISITOR' && echoed !== undefined) this.#settle(echoed, message.id);
+    if (this.#messages.some((known) => known.id === message.id)) return null;
     let index = this.#messages.length;
     while (index > 0 && (this.#messages[index - 1]?.createdAt ?? '') > message.createdAt) index--;
-    this.#messages.splice(index, 0, message);
+    this.#messages.splice(index, 0, stored);
     this.#store.saveHistory(this.#messages);
-    return true;
+    return stored;
   }
 
   /** A message the visitor typed, pending until the server acknowledges it. */
@@ -65,17 +73,10 @@ export class Thread {
     return this.#pending.find((message) => message.state === 'pending' && !message.inFlight);
   }
 
-  /** The server stored `pending` as `message`; returns whether `message` is new here. */
-  confirm(pending: Pending, message: StoredMessage): boolean {
+  /** The server stored `pending` as `message`; returns it as stored when it is new here. */
+  confirm(pending: Pending, message: MessageData): StoredMessage | null {
     this.#settle(pending, message.id);
     return this.add(message);
-  }
-
-  /** Our own message, echoed before its mutation answered, confirms the pending one. */
-  confirmEcho(message: StoredMessage): void {
-    if (message.author !== 'VISITOR' || this.#localKeys.has(message.id)) return;
-    const pending = this.#pending.find((item) => item.inFlight && item.body === message.body);
-    if (pending !== undefined) this.#settle(pending, message.id);
   }
 
   /** Marks a failed message pending again; returns false for an unknown key. */

@@ -13,12 +13,22 @@ export interface CuttableProxy {
   readonly origin: string;
   cut(): void;
   restore(): void;
+  /**
+   * Holds back what the open connections send (the server still hears nothing of them, and
+   * they still hear the server) until `release()`: an operation sent now stays in flight.
+   * Connections opened meanwhile flow normally.
+   */
+  hold(): void;
+  release(): void;
   close(): Promise<void>;
 }
 
 export async function startProxy(target: string): Promise<CuttableProxy> {
   const { hostname, port } = new URL(target);
   const sockets = new Set<Socket>();
+  /** Each client socket and the upstream socket it is piped to. */
+  const upstreams = new Map<Socket, Socket>();
+  const held = new Set<Socket>();
   let connected = true;
   const server = createServer((client) => {
     if (!connected) {
@@ -34,6 +44,8 @@ export async function startProxy(target: string): Promise<CuttableProxy> {
         upstream.destroy();
       });
     }
+    upstreams.set(client, upstream);
+    client.on('close', () => upstreams.delete(client));
     client.pipe(upstream);
     upstream.pipe(client);
   });
@@ -47,6 +59,20 @@ export async function startProxy(target: string): Promise<CuttableProxy> {
     },
     restore() {
       connected = true;
+    },
+    hold() {
+      for (const [client, upstream] of upstreams) {
+        client.unpipe(upstream);
+        client.pause();
+        held.add(client);
+      }
+    },
+    release() {
+      for (const client of held) {
+        const upstream = upstreams.get(client);
+        if (upstream !== undefined) client.pipe(upstream);
+      }
+      held.clear();
     },
     close() {
       for (const socket of sockets) socket.destroy();
