@@ -4,8 +4,9 @@
  */
 import { WidgetError } from './client.ts';
 import { Emitter, type EventName, isEventName, type WidgetEvents } from './events.ts';
+import type { IdentifyInput } from './identity.ts';
 import type { IdentifyResult } from './operations.ts';
-import { type IdentifyInput, Session } from './session.ts';
+import { Session } from './session.ts';
 
 /** A command called with arguments it cannot use; reported with one console.warn. */
 export class CommandError extends Error {}

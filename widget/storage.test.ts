@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { backoffDelay } from './client.ts';
-import { normalizeEmail, tokenExpiry } from './session.ts';
+import { normalizeEmail, tokenExpiry } from './identity.ts';
 import { storageKeys, VisitorStore } from './storage.ts';
 
 /** A Storage in memory that records the order of writes. */

@@ -76,7 +76,7 @@ export class VisitorStore {
 
   /**
    * The stored identity. A token is returned with its expiry even when past it: the identity
-   * was a verified one, and the join must not replay it unverified (see `Session`).
+   * was a verified one, and the join must not replay it unverified (see `Identity.join`).
    */
   identity(): StoredIdentity | null {
     const email = this.#get(this.keys.email);

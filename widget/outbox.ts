@@ -1,0 +1,80 @@
+/**
+ * Sending what the visitor types: queued in the thread (shown as pending, kept in storage),
+ * sent one at a time and in order whenever the socket is up, each with its clientMessageId so
+ * a resend is stored once.
+ */
+import { NETWORK_ERROR, WidgetError } from './client.ts';
+import type { Link } from './link.ts';
+import { SEND_MESSAGE_MUTATION, type SendMessageData } from './operations.ts';
+import type { StoredMessage } from './storage.ts';
+import type { Thread } from './thread.ts';
+
+export interface OutboxOptions {
+  readonly link: Link;
+  readonly thread: Thread;
+  /** The thread changed. */
+  readonly changed: () => void;
+  /** The server stored a message new to this page. */
+  readonly announce: (message: StoredMessage) => void;
+}
+
+export class Outbox {
+  readonly #options: OutboxOptions;
+  #flushing = false;
+
+  constructor(options: OutboxOptions) {
+    this.#options = options;
+  }
+
+  /** Queues a message and sends it as soon as the socket is up; shown as pending until then. */
+  send(body: string): void {
+    this.#options.thread.queue(body);
+    this.#options.changed();
+    void this.flush();
+  }
+
+  /** Sends a failed message again; an unknown key does nothing. */
+  retry(clientMessageId: string): void {
+    if (!this.#options.thread.retry(clientMessageId)) return;
+    this.#options.changed();
+    void this.flush();
+  }
+
+  /** Sends pending messages one at a time, in order; graphql-ws resends across reconnects. */
+  async flush(): Promise<void> {
+    if (this.#flushing) return;
+    this.#flushing = true;
+    const { link, thread } = this.#options;
+    try {
+      for (;;) {
+        const connection = link.connection;
+        const next = thread.nextToSend();
+        if (!link.connected || connection === null || next === undefined) return;
+        const generation = link.generation;
+        next.inFlight = true;
+        try {
+          const data = await connection.execute<SendMessageData>(
+            'mutation',
+            SEND_MESSAGE_MUTATION,
+            {
+              input: { body: next.body, clientMessageId: next.clientMessageId },
+            },
+          );
+          if (!link.isCurrent(generation)) return;
+          const added = thread.confirm(next, data.sendMessage);
+          if (added !== null) this.#options.announce(added);
+          this.#options.changed();
+        } catch (error) {
+          if (!link.isCurrent(generation)) return;
+          next.inFlight = false;
+          const code = error instanceof WidgetError ? error.code : NETWORK_ERROR;
+          if (code === NETWORK_ERROR) return;
+          next.state = 'failed';
+          this.#options.changed();
+        }
+      }
+    } finally {
+      this.#flushing = false;
+    }
+  }
+}
