@@ -1,6 +1,7 @@
 import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import { Repeater } from '@repeaterjs/repeater';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { connectRedis } from './redis.ts';
 
 /**
  * A named stream of JSON payloads. The type parameter ties a channel to its payload, so a
@@ -41,16 +42,13 @@ interface EventBus {
 export async function createPubSub(redisUrl: string | null): Promise<PubSub> {
   if (redisUrl === null) return pubSubOver(new EventTarget(), noop);
 
-  const publishClient = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 3 });
-  const subscribeClient = new Redis(redisUrl, { lazyConnect: true });
+  const publishClient = await connectRedis(redisUrl, { maxRetriesPerRequest: 3 });
+  let subscribeClient: Redis;
   try {
-    await Promise.all([publishClient.connect(), subscribeClient.connect()]);
+    subscribeClient = await connectRedis(redisUrl);
   } catch (error) {
     publishClient.disconnect();
-    subscribeClient.disconnect();
-    throw new Error(`Cannot reach Redis at REDIS_URL: ${(error as Error).message}`, {
-      cause: error,
-    });
+    throw error;
   }
   const target = createRedisEventTarget<CustomEvent>({ publishClient, subscribeClient });
   return pubSubOver(target, async () => {
