@@ -1,13 +1,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createYoga, maskError } from 'graphql-yoga';
+import type { Redis } from 'ioredis';
 import { authenticate, bearerToken } from './access/principal.ts';
+import { createRateLimits } from './access/rate-limit.ts';
 import type { Config } from './config.ts';
-import {
-  LOGIN_ATTEMPT_RATE,
-  RateLimiter,
-  VISITOR_MESSAGE_RATE,
-} from './conversations/rate-limit.ts';
 import { connectDatabase } from './db/connect.ts';
 import type { Db } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
@@ -19,6 +16,7 @@ import { ForbiddenReason, GRAPHQL_PATH, JoinCloseCode, UnauthorizedReason } from
 import { channels } from './realtime/channels.ts';
 import { OwnedSockets } from './realtime/owned-sockets.ts';
 import { createPubSub } from './realtime/pubsub.ts';
+import { connectRedis } from './realtime/redis.ts';
 import { serveWeb } from './web/serve.ts';
 
 export interface App {
@@ -29,9 +27,12 @@ export interface App {
   start(): Promise<void>;
   /** The origin the server listens on, e.g. `http://localhost:4000`. Only after `start()`. */
   origin(): string;
-  /** Closes sockets, the HTTP server, pub/sub and the database, in that order. */
+  /** Closes sockets, the HTTP server, pub/sub, the rate limits' Redis and the database, in order. */
   stop(): Promise<void>;
 }
+
+/** How long a rate-limit check may wait for Redis before the operation fails (fails closed). */
+const RATE_LIMIT_REDIS_TIMEOUT_MS = 2_000;
 
 /**
  * Builds the server: database (migrated), pub/sub, GraphQL over HTTP and graphql-ws on one port.
@@ -40,20 +41,25 @@ export interface App {
 export async function buildApp(config: Config): Promise<App> {
   const database = await connectDatabase(config);
   let pubsub: Awaited<ReturnType<typeof createPubSub>> | undefined;
+  let limitsRedis: Redis | null = null;
   try {
     await migrateToLatest(database.db);
     pubsub = await createPubSub(config.redisUrl);
+    // Its own connection: a limit answers within a bounded time even while Redis is stuck.
+    if (config.redisUrl !== null) {
+      limitsRedis = await connectRedis(config.redisUrl, {
+        maxRetriesPerRequest: 1,
+        commandTimeout: RATE_LIMIT_REDIS_TIMEOUT_MS,
+      });
+    }
   } catch (error) {
+    await pubsub?.close();
     await database.close();
     throw error;
   }
   const { db } = database;
   const events = pubsub;
-
-  const rateLimits = {
-    visitorMessages: new RateLimiter(VISITOR_MESSAGE_RATE),
-    loginAttempts: new RateLimiter(LOGIN_ATTEMPT_RATE),
-  };
+  const rateLimits = createRateLimits(limitsRedis);
   const yoga = createYoga<SocketContext>({
     schema,
     graphqlEndpoint: GRAPHQL_PATH,
@@ -127,6 +133,7 @@ export async function buildApp(config: Config): Promise<App> {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await events.close();
+      await limitsRedis?.quit();
       await database.close();
     },
   };

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { VISITOR_MESSAGE_RATE } from '../access/rate-limit.ts';
 import { newVisitorId, startTestServer, type TestServer, uniqueEmail } from '../test/harness.ts';
-import { VISITOR_MESSAGE_RATE } from './rate-limit.ts';
 
 const SEND = `mutation ($body: String!, $id: ID!) {
   sendMessage(input: { body: $body, clientMessageId: $id }) { id body author conversationId createdAt }

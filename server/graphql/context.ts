@@ -1,5 +1,5 @@
 import type { AgentPrincipal, ApiKeyPrincipal, Principal } from '../access/principal.ts';
-import type { RateLimiter } from '../conversations/rate-limit.ts';
+import type { RateLimits } from '../access/rate-limit.ts';
 import type { Db } from '../db/database.ts';
 import type { VisitorRef } from '../identity/visitors.ts';
 import type { PubSub } from '../realtime/pubsub.ts';
@@ -15,11 +15,8 @@ export interface VisitorSession {
 export interface Context {
   readonly db: Db;
   readonly pubsub: PubSub;
-  /** Per-instance limits: visitor messages by visitor id, login attempts by email. */
-  readonly rateLimits: {
-    readonly visitorMessages: RateLimiter;
-    readonly loginAttempts: RateLimiter;
-  };
+  /** Visitor messages by visitor id, login attempts by email: across instances with Redis. */
+  readonly rateLimits: RateLimits;
   /** Set on sockets whose join was accepted; null over HTTP and before a join. */
   readonly visitorSession: VisitorSession | null;
   /** The agent or API key behind the request's token; null without a valid one. */

@@ -1,8 +1,8 @@
 import { type AgentModel, findAgent, login, logout, type Session } from '../../access/agents.ts';
+import { enforceRateLimit } from '../../access/rate-limit.ts';
 import { findWorkspace } from '../../access/workspaces.ts';
 import { channels } from '../../realtime/channels.ts';
 import { builder } from '../builder.ts';
-import { ErrorCode, SonnyError } from '../errors.ts';
 import { Workspace } from './workspace.ts';
 
 export const Agent = builder.objectRef<AgentModel>('Agent').implement({
@@ -54,13 +54,12 @@ builder.mutationField('login', (t) =>
       email: t.arg.string({ required: true }),
       password: t.arg.string({ required: true }),
     },
-    resolve: (_root, { email, password }, context) => {
-      const verdict = context.rateLimits.loginAttempts.take(email.trim().toLowerCase());
-      if (!verdict.allowed) {
-        throw new SonnyError(ErrorCode.RATE_LIMITED, 'Too many login attempts; wait a moment.', {
-          retryAfterSeconds: Math.ceil(verdict.retryAfterMs / 1000),
-        });
-      }
+    resolve: async (_root, { email, password }, context) => {
+      await enforceRateLimit(
+        context.rateLimits.loginAttempts,
+        email.trim().toLowerCase(),
+        'Too many login attempts; wait a moment.',
+      );
       return login(context.db, email, password);
     },
   }),

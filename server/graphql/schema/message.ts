@@ -1,3 +1,4 @@
+import { enforceRateLimit } from '../../access/rate-limit.ts';
 import { publishInboxEvents } from '../../conversations/inbox-events.ts';
 import { parseClientMessageId, parseMessageBody } from '../../conversations/message-input.ts';
 import type { MessageModel } from '../../conversations/messages.ts';
@@ -6,7 +7,7 @@ import { sendVisitorMessage } from '../../conversations/send-message.ts';
 import { isUuid } from '../../protocol.ts';
 import { publishMessage } from '../../realtime/message-events.ts';
 import { builder } from '../builder.ts';
-import { ErrorCode, notFound, SonnyError } from '../errors.ts';
+import { notFound } from '../errors.ts';
 
 export const MessageAuthor = builder.enumType('MessageAuthor', {
   description: 'Which side of the conversation wrote a message.',
@@ -52,12 +53,11 @@ builder.mutationField('sendMessage', (t) =>
       const visitor = context.visitorSession.visitor;
       const body = parseMessageBody(input.body, 'input.body');
       const clientMessageId = parseClientMessageId(input.clientMessageId, 'input.clientMessageId');
-      const verdict = context.rateLimits.visitorMessages.take(visitor.id);
-      if (!verdict.allowed) {
-        throw new SonnyError(ErrorCode.RATE_LIMITED, 'Too many messages; wait a moment.', {
-          retryAfterSeconds: Math.ceil(verdict.retryAfterMs / 1000),
-        });
-      }
+      await enforceRateLimit(
+        context.rateLimits.visitorMessages,
+        visitor.id,
+        'Too many messages; wait a moment.',
+      );
       const { message, created, contactId, inboxEvents } = await sendVisitorMessage(
         context.db,
         visitor,
