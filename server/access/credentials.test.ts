@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { JoinCloseCode, UnauthorizedReason } from '../protocol.ts';
-import { codeOf, newVisitorId, sharedTestServer } from '../test/harness.ts';
+import { codeOf, newVisitorId, sharedTestServer, uniqueEmail } from '../test/harness.ts';
 import { secretDigest } from './secrets.ts';
 
 const WORKSPACE = '{ workspace { id siteId requireVerifiedIdentity identitySecretKid } }';
@@ -180,7 +180,8 @@ describe('agents', () => {
       password: 'wrong-pw-1234',
     });
     const unknownEmail = await server.http(LOGIN, {
-      email: 'nobody@example.com',
+      // Unique: with Redis, attempts on one email count across test runs for 5 minutes.
+      email: uniqueEmail('nobody'),
       password: agent.password,
     });
     expect(codeOf(wrongPassword)).toBe('UNAUTHENTICATED');

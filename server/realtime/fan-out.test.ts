@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LOGIN_ATTEMPT_RATE, VISITOR_MESSAGE_RATE } from '../access/rate-limit.ts';
 import { JoinCloseCode } from '../protocol.ts';
-import { newVisitorId, startTestServer, type TestServer } from '../test/harness.ts';
+import { codeOf, newVisitorId, startTestServer, type TestServer } from '../test/harness.ts';
 
 // Two server instances share a Postgres database and a Redis; what happens on one must reach
-// sockets on the other. Needs both services: CI always has them, so there it never skips.
+// sockets on the other, and a rate limit counts the attempts made on both. Needs both
+// services: CI always has them, so there it never skips.
 const hasServices = Boolean(process.env.DATABASE_URL && process.env.REDIS_URL);
 if (process.env.CI && !hasServices) {
   throw new Error('CI must set DATABASE_URL and REDIS_URL: the fan-out suite cannot be skipped.');
@@ -12,11 +14,12 @@ if (process.env.CI && !hasServices) {
 const SEND = `mutation ($body: String!, $id: ID!) {
   sendMessage(input: { body: $body, clientMessageId: $id }) { id }
 }`;
+const LOGIN = `mutation ($email: String!, $password: String!) { login(email: $email, password: $password) { token } }`;
 const EVENTS = `subscription ($after: ID) {
   visitorEvents(after: $after) { ... on VisitorMessageAdded { message { body } } }
 }`;
 
-describe.skipIf(!hasServices)('fan-out across instances through Redis', () => {
+describe.skipIf(!hasServices)('fan-out and rate limits across instances through Redis', () => {
   let first: TestServer;
   let second: TestServer;
   beforeAll(async () => {
@@ -45,5 +48,36 @@ describe.skipIf(!hasServices)('fan-out across instances through Redis', () => {
     await Promise.all([onFirst.joined, onSecond.joined]);
     await onFirst.execute('mutation { resetVisitor { endedVisitorId } }');
     expect((await onSecond.closed).code).toBe(JoinCloseCode.Forbidden);
+  });
+
+  it(`refuses logins of an email on either instance once ${LOGIN_ATTEMPT_RATE.limit} failed across both`, async () => {
+    const site = await first.createWorkspace();
+    const agent = await first.createAgent(site.id);
+    for (let attempt = 0; attempt < LOGIN_ATTEMPT_RATE.limit; attempt++) {
+      const instance = attempt % 2 === 0 ? first : second;
+      const failed = await instance.http(LOGIN, { email: agent.email, password: 'wrong-pw-1234' });
+      expect(codeOf(failed)).toBe('UNAUTHENTICATED');
+    }
+    for (const instance of [first, second]) {
+      const limited = await instance.http(LOGIN, { email: agent.email, password: agent.password });
+      expect(codeOf(limited)).toBe('RATE_LIMITED');
+      expect(limited.errors?.[0]?.extensions?.retryAfterSeconds).toBeGreaterThan(0);
+    }
+  });
+
+  it(`refuses a visitor’s messages on either instance once ${VISITOR_MESSAGE_RATE.limit} went through both`, async () => {
+    const site = await first.createWorkspace();
+    const visitorId = newVisitorId();
+    const onFirst = await first.join({ siteId: site.siteId, visitorId });
+    const onSecond = await second.join({ siteId: site.siteId, visitorId });
+    for (let index = 0; index < VISITOR_MESSAGE_RATE.limit; index++) {
+      const socket = index % 2 === 0 ? onFirst : onSecond;
+      const { errors } = await socket.execute(SEND, { body: `m${index}`, id: `m${index}` });
+      expect(errors).toBeUndefined();
+    }
+    for (const socket of [onFirst, onSecond]) {
+      const { errors } = await socket.execute(SEND, { body: 'one too many', id: 'extra' });
+      expect(errors?.[0]?.extensions).toMatchObject({ code: 'RATE_LIMITED' });
+    }
   });
 });
