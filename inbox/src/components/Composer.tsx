@@ -17,9 +17,16 @@ export function Composer(props: { conversationId: string; onSent: (message: Mess
   // One id per text: a retry of the same text reuses it, any edit or a delivery renews it.
   const draftId = useRef<string>(randomId());
   const sending = useRef(false);
+  // The text as of now, not as of the last render: an Enter that lands between a delivery and
+  // the re-render that empties the box must find it empty, or it would post the reply again.
+  const currentBody = useRef('');
+  const edit = (text: string) => {
+    currentBody.current = text;
+    setBody(text);
+  };
 
   const send = async () => {
-    const text = body;
+    const text = currentBody.current;
     if (sending.current || text.trim() === '') return;
     sending.current = true;
     setPending(true);
@@ -33,15 +40,15 @@ export function Composer(props: { conversationId: string; onSent: (message: Mess
         },
       })
       .toPromise();
-    sending.current = false;
-    setPending(false);
     if (result.data) {
-      props.onSent(result.data.replyToConversation);
+      edit('');
       draftId.current = randomId();
-      setBody('');
+      props.onSent(result.data.replyToConversation);
     } else {
       setError(toInboxError(result.error));
     }
+    sending.current = false;
+    setPending(false);
   };
 
   const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
@@ -67,7 +74,7 @@ export function Composer(props: { conversationId: string; onSent: (message: Mess
         readOnly={pending}
         rows={3}
         onChange={(event) => {
-          setBody(event.target.value);
+          edit(event.target.value);
           draftId.current = randomId();
           if (error) setError(null);
         }}
