@@ -1,7 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createYoga, maskError } from 'graphql-yoga';
+import { createYoga } from 'graphql-yoga';
 import type { Redis } from 'ioredis';
+import { CloseCode, ForbiddenReason, GRAPHQL_PATH, UnauthorizedReason } from '../protocol/index.ts';
 import { authenticate, bearerToken } from './access/principal.ts';
 import { createRateLimits } from './access/rate-limit.ts';
 import type { Config } from './config.ts';
@@ -9,10 +10,10 @@ import { connectDatabase } from './db/connect.ts';
 import type { Db } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import type { Context } from './graphql/context.ts';
+import { createErrorMasker } from './graphql/errors.ts';
 import { useQueryLimits } from './graphql/limits.ts';
 import { schema } from './graphql/schema/index.ts';
 import { type SocketContext, serveGraphqlWs } from './graphql/websocket.ts';
-import { ForbiddenReason, GRAPHQL_PATH, JoinCloseCode, UnauthorizedReason } from './protocol.ts';
 import { channels } from './realtime/channels.ts';
 import { OwnedSockets } from './realtime/owned-sockets.ts';
 import { createPubSub } from './realtime/pubsub.ts';
@@ -79,11 +80,9 @@ export async function buildApp(config: Config): Promise<App> {
       };
     },
     maskedErrors: {
-      maskError(error, message, isDev) {
-        const masked = maskError(error, message, isDev);
-        if (masked !== error) console.error('Unexpected error in a GraphQL operation:', error);
-        return masked;
-      },
+      maskError: createErrorMasker((error) =>
+        console.error('Unexpected error in a GraphQL operation:', error),
+      ),
     },
     logging: 'warn',
     plugins: [useQueryLimits()],
@@ -101,10 +100,10 @@ export async function buildApp(config: Config): Promise<App> {
   const sockets = new OwnedSockets();
   const websocket = serveGraphqlWs({ server, yoga, db, pubsub: events, sockets });
   const stopListeningToVisitors = events.listen(channels.endedVisitors, ({ visitorId }) =>
-    sockets.closeAll(visitorId, JoinCloseCode.Forbidden, ForbiddenReason.VisitorEnded),
+    sockets.closeAll(visitorId, CloseCode.Forbidden, ForbiddenReason.VisitorEnded),
   );
   const stopListeningToSessions = events.listen(channels.endedSessions, ({ sessionId }) =>
-    sockets.closeAll(sessionId, JoinCloseCode.Unauthorized, UnauthorizedReason.LoggedOut),
+    sockets.closeAll(sessionId, CloseCode.Unauthorized, UnauthorizedReason.LoggedOut),
   );
 
   return {

@@ -6,7 +6,7 @@ import { createWorkspace, findWorkspaceBySiteId } from './access/workspaces.ts';
 import { loadConfig } from './config.ts';
 import { connectDatabase, type DatabaseHandle } from './db/connect.ts';
 import { migrateToLatest } from './db/migrate.ts';
-import { SonnyError } from './graphql/errors.ts';
+import { SonnyError } from './errors.ts';
 import { isMainModule } from './main-module.ts';
 
 const USAGE = `Usage: sonny <command>
@@ -42,8 +42,8 @@ export async function runCli(argv: string[]): Promise<number> {
       return 2;
     }
     // A refused input names the option it came from, e.g. "email: An agent with … exists".
-    if (error instanceof SonnyError && typeof error.extensions.field === 'string') {
-      console.error(`sonny: --${error.extensions.field}: ${error.message}`);
+    if (error instanceof SonnyError && error.field !== null) {
+      console.error(`sonny: --${error.field}: ${error.message}`);
       return 2;
     }
     console.error(`sonny: ${error instanceof Error ? error.message : String(error)}`);

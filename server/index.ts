@@ -1,7 +1,7 @@
+import { GRAPHQL_PATH } from '../protocol/index.ts';
 import { ensureDemoWorkspace } from './access/demo.ts';
 import { buildApp } from './app.ts';
 import { loadConfig } from './config.ts';
-import { GRAPHQL_PATH } from './protocol.ts';
 
 /** `npm start`: the server on the configured database, with a demo workspace ready. */
 async function main(): Promise<void> {

@@ -9,7 +9,7 @@ import {
   subscriptionExchange,
 } from '@urql/core';
 import { createClient as createWsClient, type Client as WsClient } from 'graphql-ws';
-import { GRAPHQL_PATH, JoinCloseCode, type JoinPayload } from '../server/protocol.ts';
+import { CloseCode, GRAPHQL_PATH, type JoinPayload } from '../protocol/index.ts';
 
 /** The join plus the verified identity token of the identity, when there is one. */
 export type Join = JoinPayload & { readonly identityToken?: string };
@@ -83,7 +83,7 @@ export class Connection {
       retryAttempts: Number.POSITIVE_INFINITY,
       retryWait: (retries) => waitOrOnline(backoffDelay(retries)),
       // A 4403 refusal is final for this visitorId; retrying it would loop.
-      shouldRetry: (event) => refusalOf(event)?.code !== JoinCloseCode.Forbidden,
+      shouldRetry: (event) => refusalOf(event)?.code !== CloseCode.Forbidden,
       onNonLazyError: (error) => {
         const refusal = refusalOf(error);
         if (!this.#disposed && refusal) options.onRefused(refusal);
@@ -190,7 +190,7 @@ export function toWidgetError(error: CombinedError): WidgetError {
 function refusalOf(event: unknown): Refusal | null {
   if (typeof event !== 'object' || event === null) return null;
   const { code, reason } = event as { code?: unknown; reason?: unknown };
-  if (code !== JoinCloseCode.Forbidden && code !== JoinCloseCode.IdentityRejected) return null;
+  if (code !== CloseCode.Forbidden && code !== CloseCode.IdentityRejected) return null;
   return { code, reason: typeof reason === 'string' ? reason : '' };
 }
 

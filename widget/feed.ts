@@ -2,6 +2,7 @@
  * The visitor's messages from the server: the history loaded at every connect, then the live
  * events from the last known message on, so nothing sent while the page was away is lost.
  */
+import { ErrorCode } from '../protocol/index.ts';
 import type { Connection } from './client.ts';
 import type { Link } from './link.ts';
 import {
@@ -89,7 +90,7 @@ export class Feed {
       (error) => {
         // A cached history from before a server-side reset names a message this visitor
         // cannot see: follow from now on instead.
-        if (link.isCurrent(generation) && error.code === 'BAD_USER_INPUT' && withAfter) {
+        if (link.isCurrent(generation) && error.code === ErrorCode.BAD_USER_INPUT && withAfter) {
           this.#follow(connection, generation, false);
         }
       },

@@ -4,7 +4,7 @@
  */
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { ForbiddenReason, JoinCloseCode } from '../server/protocol.ts';
+import { CloseCode, ForbiddenReason } from '../protocol/index.ts';
 import { uniqueEmail } from '../server/test/harness.ts';
 import { shownAsSent, widgetFixture } from './test/fixture.ts';
 import {
@@ -138,7 +138,7 @@ describe('the widget in Chromium: identity', () => {
       visitorId: old.visitorId,
     });
     expect(await replay.closed).toEqual({
-      code: JoinCloseCode.Forbidden,
+      code: CloseCode.Forbidden,
       reason: ForbiddenReason.VisitorEnded,
     });
 

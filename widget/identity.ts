@@ -3,6 +3,7 @@
  * storage and carried by the join, what the server last said about it, and the identifies the
  * server has yet to confirm.
  */
+import { ErrorCode } from '../protocol/index.ts';
 import { type Connection, type Join, NETWORK_ERROR, WidgetError } from './client.ts';
 import type { Emitter } from './events.ts';
 import type { ServerIdentity } from './feed.ts';
@@ -19,7 +20,7 @@ import type { StoredIdentity, VisitorStore } from './storage.ts';
 export interface IdentifyInput {
   readonly email: string;
   readonly name?: string;
-  readonly token?: string;
+  readonly identityToken?: string;
 }
 
 interface IdentifyWaiter {
@@ -95,16 +96,16 @@ export class Identity {
     const previous = this.#current;
     const sameEmail =
       previous !== null && normalizeEmail(previous.email) === normalizeEmail(input.email);
-    const token = input.token ?? (sameEmail ? previous.token : null);
+    const identityToken = input.identityToken ?? (sameEmail ? previous.identityToken : null);
     const identity: StoredIdentity = {
       email: input.email,
       name: input.name ?? (sameEmail ? previous.name : null),
-      token,
-      tokenExpiresAt:
-        input.token !== undefined
-          ? tokenExpiry(input.token)
+      identityToken,
+      identityTokenExpiresAt:
+        input.identityToken !== undefined
+          ? tokenExpiry(input.identityToken)
           : sameEmail
-            ? previous.tokenExpiresAt
+            ? previous.identityTokenExpiresAt
             : null,
     };
     this.set(identity);
@@ -122,10 +123,10 @@ export class Identity {
     // the visitor unverified. A token the server has not judged yet always goes (the server
     // answers expired or not); a stored one past its expiry means the join carries no
     // identity, and the visitor, already bound, stays bound.
-    const { token } = identity;
-    if (token !== null) {
+    const { identityToken } = identity;
+    if (identityToken !== null) {
       const unjudged = this.#waiters.some((waiter) => waiter.identity === identity);
-      if (!unjudged && (identity.tokenExpiresAt ?? 0) <= Date.now()) {
+      if (!unjudged && (identity.identityTokenExpiresAt ?? 0) <= Date.now()) {
         return { siteId, visitorId };
       }
     }
@@ -134,7 +135,7 @@ export class Identity {
       visitorId,
       email: identity.email,
       ...(identity.name === null ? {} : { name: identity.name }),
-      ...(token === null ? {} : { identityToken: token }),
+      ...(identityToken === null ? {} : { identityToken }),
     };
   }
 
@@ -149,11 +150,11 @@ export class Identity {
         const waiter = this.#waiters[0];
         if (!link.connected || connection === null || waiter === undefined) return;
         const generation = link.generation;
-        const { email, name, token } = waiter.identity;
+        const { email, name, identityToken } = waiter.identity;
         const input = {
           email,
           ...(name === null ? {} : { name }),
-          ...(token === null ? {} : { identityToken: token }),
+          ...(identityToken === null ? {} : { identityToken }),
         };
         try {
           const data = await connection.execute<IdentifyData>('mutation', IDENTIFY_MUTATION, {
@@ -164,7 +165,8 @@ export class Identity {
           const result = data.identifyVisitor;
           this.#server = { identified: true, email: result.contact.email };
           this.#options.changed();
-          if (waiter.identity.token !== null) await this.#options.reload(connection, generation);
+          if (waiter.identity.identityToken !== null)
+            await this.#options.reload(connection, generation);
           waiter.resolve(result);
           events.emit('identified', result);
         } catch (error) {
@@ -194,9 +196,9 @@ export class Identity {
     const waiter = this.#waiters.find((item) => item.identity === identity);
     this.failWaiters(new WidgetError(code));
     if (waiter !== undefined) this.set(waiter.previous);
-    else if (identity?.token && code.startsWith('IDENTITY_TOKEN')) {
+    else if (identity?.identityToken && code === ErrorCode.IDENTITY_TOKEN_EXPIRED) {
       // A stored token went stale in flight: the next join carries no identity.
-      this.set({ ...identity, tokenExpiresAt: 0 });
+      this.set({ ...identity, identityTokenExpiresAt: 0 });
     } else this.set(null);
   }
 
@@ -227,9 +229,9 @@ export function normalizeEmail(email: string): string {
 }
 
 /** The `exp` of a JWT in epoch ms; one hour from now when it cannot be read. */
-export function tokenExpiry(token: string, now = Date.now()): number {
+export function tokenExpiry(identityToken: string, now = Date.now()): number {
   try {
-    const payload = token.split('.')[1] ?? '';
+    const payload = identityToken.split('.')[1] ?? '';
     const json = atob(payload.replace(/-/g, '+').replace(/_/g, '/'));
     const exp: unknown = JSON.parse(json).exp;
     if (typeof exp === 'number') return exp * 1000;

@@ -175,7 +175,7 @@ describe('the widget in Chromium: live', () => {
           'identify',
           input,
         ),
-      { email, token },
+      { email, identityToken: token },
     );
     const states = () =>
       widget(laptop)
@@ -235,7 +235,9 @@ describe('the widget in Chromium: live', () => {
       );
 
     const laptop = await open(url);
-    expect(await identify(laptop, { email, name: 'Vera', token })).toBe(`identified ${email}`);
+    expect(await identify(laptop, { email, name: 'Vera', identityToken: token })).toBe(
+      `identified ${email}`,
+    );
     await sendMessage(laptop, 'Sent from my laptop');
     await shownAsSent(laptop, 'Sent from my laptop');
 
@@ -244,12 +246,14 @@ describe('the widget in Chromium: live', () => {
       const phone = await phoneContext.newPage();
       await phone.goto(url);
       await waitForReady(phone);
-      expect(await identify(phone, { email, name: 'Vera', token })).toBe(`identified ${email}`);
+      expect(await identify(phone, { email, name: 'Vera', identityToken: token })).toBe(
+        `identified ${email}`,
+      );
       await widget(phone).launcher.click();
       await shownAsSent(phone, 'Sent from my laptop');
       const stored = await storedFor(phone, workspace.siteId);
-      expect(stored.token).toBe(token);
-      expect(Number(stored.tokenExpiresAt)).toBeGreaterThan(Date.now());
+      expect(stored.identityToken).toBe(token);
+      expect(Number(stored.identityTokenExpiresAt)).toBeGreaterThan(Date.now());
       expect((await truth.visitor(stored.visitorId ?? ''))?.identity_verified).toBe(true);
 
       const other = uniqueEmail('expired');
@@ -262,7 +266,7 @@ describe('the widget in Chromium: live', () => {
       await stranger.goto(url);
       await waitForReady(stranger);
       // Same browser as the phone, so a different email starts over first; then the server refuses.
-      expect(await identify(stranger, { email: other, token: expired })).toBe(
+      expect(await identify(stranger, { email: other, identityToken: expired })).toBe(
         'failed IDENTITY_TOKEN_EXPIRED',
       );
       expect((await storedFor(stranger, workspace.siteId)).email).toBeUndefined();

@@ -5,7 +5,7 @@
  * (identify and the join's identity), `feed.ts` (history and live events), `outbox.ts`
  * (sending what the visitor types), `thread.ts` (the messages shown).
  */
-import { ForbiddenReason, JoinCloseCode } from '../server/protocol.ts';
+import { CloseCode, ErrorCode, ForbiddenReason } from '../protocol/index.ts';
 import { type Connection, NETWORK_ERROR, type Refusal, WidgetError } from './client.ts';
 import type { Emitter } from './events.ts';
 import { Feed } from './feed.ts';
@@ -157,11 +157,11 @@ export class Session {
   #onRefused(refusal: Refusal): void {
     // The connection is disposed already, its subscription with it.
     this.#feed.drop();
-    if (refusal.code === JoinCloseCode.Forbidden) {
+    if (refusal.code === CloseCode.Forbidden) {
       const now = Date.now();
       this.#refusals = [...this.#refusals.filter((at) => now - at < REFUSAL_WINDOW_MS), now];
       if (refusal.reason !== ForbiddenReason.VisitorEnded || this.#refusals.length > MAX_RESTARTS) {
-        this.#stopped = new WidgetError('FORBIDDEN', refusal.reason);
+        this.#stopped = new WidgetError(ErrorCode.FORBIDDEN, refusal.reason);
         this.#identity.failWaiters(this.#stopped);
         this.#view.setStatus('offline');
         this.#warn(`the server refused to connect: ${refusal.reason}`);
@@ -172,9 +172,9 @@ export class Session {
       return;
     }
     // 4400: the identity the join carried was refused; nothing was written.
-    const code = refusal.reason || 'BAD_USER_INPUT';
+    const code = refusal.reason || ErrorCode.BAD_USER_INPUT;
     const identity = this.#identity.current;
-    if (code === 'IDENTITY_CONFLICT' && identity !== null) {
+    if (code === ErrorCode.IDENTITY_CONFLICT && identity !== null) {
       // The server knows this visitorId as someone else: a new visitor takes the identity.
       this.#forget({ keepWaiters: true });
       this.#visitorId = this.#store.startOver();
@@ -234,7 +234,7 @@ export class Session {
       return null;
     } catch (error) {
       const code = error instanceof WidgetError ? error.code : '';
-      return code === 'BAD_USER_INPUT'
+      return code === ErrorCode.BAD_USER_INPUT
         ? 'That email address does not look right.'
         : 'Could not save your email. Please try again.';
     }

@@ -12,7 +12,7 @@ import { Session } from './session.ts';
 export class CommandError extends Error {}
 
 const INIT_OPTIONS = ['siteId', 'serverUrl'];
-const IDENTIFY_FIELDS = ['email', 'name', 'token'];
+const IDENTIFY_FIELDS = ['email', 'name', 'identityToken'];
 
 export class Sonny {
   readonly #events = new Emitter();
@@ -90,25 +90,25 @@ export class Sonny {
   }
 }
 
-/** Validates identify's argument: `{ email, name?, token? }`, all strings. */
+/** Validates identify's argument: `{ email, name?, identityToken? }`, all strings. */
 function parseIdentify(input: unknown): IdentifyInput {
   if (!isRecord(input)) throw new CommandError('identify needs an object: { email, name? }');
-  const { email, name, token } = input;
+  const { email, name, identityToken } = input;
   if (typeof email !== 'string' || email.trim() === '') {
     throw new CommandError('identify needs an email string');
   }
   if (name !== undefined && name !== null && typeof name !== 'string') {
     throw new CommandError('identify: name must be a string');
   }
-  if (token !== undefined && token !== null && typeof token !== 'string') {
-    throw new CommandError('identify: token must be a string');
+  if (identityToken !== undefined && identityToken !== null && typeof identityToken !== 'string') {
+    throw new CommandError('identify: identityToken must be a string');
   }
   const unknown = Object.keys(input).filter((key) => !IDENTIFY_FIELDS.includes(key));
   if (unknown.length > 0) warn(`identify ignores unknown fields: ${unknown.join(', ')}`);
   return {
     email: email.trim(),
     ...(typeof name === 'string' && name.trim() !== '' ? { name: name.trim() } : {}),
-    ...(typeof token === 'string' && token !== '' ? { token } : {}),
+    ...(typeof identityToken === 'string' && identityToken !== '' ? { identityToken } : {}),
   };
 }
 

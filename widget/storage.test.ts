@@ -32,7 +32,12 @@ describe('VisitorStore', () => {
     const a = new VisitorStore('site_a', storage);
     const b = new VisitorStore('site_b', storage);
     expect(a.ensureVisitorId()).not.toBe(b.ensureVisitorId());
-    a.saveIdentity({ email: 'jane@example.com', name: 'Jane', token: null, tokenExpiresAt: null });
+    a.saveIdentity({
+      email: 'jane@example.com',
+      name: 'Jane',
+      identityToken: null,
+      identityTokenExpiresAt: null,
+    });
     expect(b.identity()).toBeNull();
     expect([...items.keys()].sort()).toEqual([
       'sonny:site_a:email',
@@ -48,7 +53,12 @@ describe('VisitorStore', () => {
     const store = new VisitorStore('site', storage);
     const first = store.ensureVisitorId();
     expect(store.ensureVisitorId()).toBe(first);
-    store.saveIdentity({ email: 'a@example.com', name: null, token: 't', tokenExpiresAt: 5 });
+    store.saveIdentity({
+      email: 'a@example.com',
+      name: null,
+      identityToken: 't',
+      identityTokenExpiresAt: 5,
+    });
     store.saveHistory([
       { id: 'm1', conversationId: 'c1', author: 'VISITOR', body: 'hi', createdAt: 'x' },
     ]);
@@ -60,17 +70,22 @@ describe('VisitorStore', () => {
     expect(writes.at(-1)).toBe('+sonny:site:visitorId');
   });
 
-  it('writes the email after the token, so no reader sees a verified email without its token', () => {
+  it('writes the email after the identityToken, so no reader sees a verified email without its identityToken', () => {
     const { storage, writes } = memoryStorage();
     const store = new VisitorStore('site', storage);
-    store.saveIdentity({ email: 'a@example.com', name: 'A', token: 'jwt', tokenExpiresAt: 99 });
+    store.saveIdentity({
+      email: 'a@example.com',
+      name: 'A',
+      identityToken: 'jwt',
+      identityTokenExpiresAt: 99,
+    });
     expect(writes[0]).toBe('-sonny:site:email');
     expect(writes.at(-1)).toBe('+sonny:site:email');
     expect(store.identity()).toEqual({
       email: 'a@example.com',
       name: 'A',
-      token: 'jwt',
-      tokenExpiresAt: 99,
+      identityToken: 'jwt',
+      identityTokenExpiresAt: 99,
     });
   });
 

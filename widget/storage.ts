@@ -25,9 +25,9 @@ export interface StoredIdentity {
   readonly email: string;
   readonly name: string | null;
   /** The signed identity token, sent as `identityToken` until it expires. */
-  readonly token: string | null;
+  readonly identityToken: string | null;
   /** When the token expires, in epoch milliseconds; null without a token. */
-  readonly tokenExpiresAt: number | null;
+  readonly identityTokenExpiresAt: number | null;
 }
 
 /** At most this many messages are cached for an instant history on the next page load. */
@@ -40,8 +40,8 @@ export function storageKeys(siteId: string) {
     visitorId: `${prefix}visitorId`,
     email: `${prefix}email`,
     name: `${prefix}name`,
-    token: `${prefix}token`,
-    tokenExpiresAt: `${prefix}tokenExpiresAt`,
+    identityToken: `${prefix}identityToken`,
+    identityTokenExpiresAt: `${prefix}identityTokenExpiresAt`,
     history: `${prefix}history`,
     pending: `${prefix}pending`,
   } as const;
@@ -81,13 +81,18 @@ export class VisitorStore {
   identity(): StoredIdentity | null {
     const email = this.#get(this.keys.email);
     if (email === null) return null;
-    const token = this.#get(this.keys.token);
-    const tokenExpiresAt = Number(this.#get(this.keys.tokenExpiresAt));
+    const identityToken = this.#get(this.keys.identityToken);
+    const identityTokenExpiresAt = Number(this.#get(this.keys.identityTokenExpiresAt));
     return {
       email,
       name: this.#get(this.keys.name),
-      token,
-      tokenExpiresAt: token === null ? null : Number.isFinite(tokenExpiresAt) ? tokenExpiresAt : 0,
+      identityToken,
+      identityTokenExpiresAt:
+        identityToken === null
+          ? null
+          : Number.isFinite(identityTokenExpiresAt)
+            ? identityTokenExpiresAt
+            : 0,
     };
   }
 
@@ -98,10 +103,10 @@ export class VisitorStore {
    */
   saveIdentity(identity: StoredIdentity): void {
     this.#remove(this.keys.email);
-    this.#setOrRemove(this.keys.token, identity.token);
+    this.#setOrRemove(this.keys.identityToken, identity.identityToken);
     this.#setOrRemove(
-      this.keys.tokenExpiresAt,
-      identity.tokenExpiresAt === null ? null : String(identity.tokenExpiresAt),
+      this.keys.identityTokenExpiresAt,
+      identity.identityTokenExpiresAt === null ? null : String(identity.identityTokenExpiresAt),
     );
     this.#setOrRemove(this.keys.name, identity.name);
     this.#set(this.keys.email, identity.email);
@@ -111,8 +116,8 @@ export class VisitorStore {
     for (const key of [
       this.keys.email,
       this.keys.name,
-      this.keys.token,
-      this.keys.tokenExpiresAt,
+      this.keys.identityToken,
+      this.keys.identityTokenExpiresAt,
     ]) {
       this.#remove(key);
     }

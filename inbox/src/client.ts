@@ -1,8 +1,8 @@
 import { createClient as createSocketClient, type Client as SocketClient } from 'graphql-ws';
 import { Client, cacheExchange, fetchExchange, mapExchange, subscriptionExchange } from 'urql';
+import { ErrorCode, GRAPHQL_PATH, isFinalRefusal } from '../../protocol/index.ts';
 
 /** The one GraphQL path of the Sonny server, HTTP and WebSocket alike. */
-const GRAPHQL_PATH = '/graphql';
 
 /** What the agent sees of the live connection. */
 export type ConnectionState = 'connecting' | 'connected' | 'reconnecting';
@@ -70,7 +70,7 @@ export function createInboxClient(options: InboxClientOptions): InboxClient {
       cacheExchange,
       mapExchange({
         onError(error) {
-          if (error.graphQLErrors.some((e) => e.extensions?.code === 'UNAUTHENTICATED')) {
+          if (error.graphQLErrors.some((e) => e.extensions?.code === ErrorCode.UNAUTHENTICATED)) {
             options.onRejected();
           }
         },
@@ -105,8 +105,8 @@ export function createAnonymousClient(): Client {
   });
 }
 
-/** 4401 Unauthorized (graphql-ws) and 4403 Forbidden: the token will not be accepted again. */
+/** The server refused the token (see the protocol module): it will not be accepted again. */
 function isRefusal(event: unknown): boolean {
   if (typeof event !== 'object' || event === null || !('code' in event)) return false;
-  return event.code === 4401 || event.code === 4403;
+  return typeof event.code === 'number' && isFinalRefusal(event.code);
 }

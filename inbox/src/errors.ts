@@ -1,4 +1,5 @@
 import { CombinedError } from 'urql';
+import { ErrorCode, isFinalRefusal } from '../../protocol/index.ts';
 
 /**
  * Every failure the inbox shows, whatever raised it: a GraphQL error with `extensions.code`,
@@ -24,7 +25,7 @@ const WORDS: Record<string, string> = {
 };
 
 /** Codes whose server message already says what was wrong with the input. */
-const SERVER_WORDED = new Set(['BAD_USER_INPUT', 'IDENTITY_CONFLICT']);
+const SERVER_WORDED = new Set<string>([ErrorCode.BAD_USER_INPUT, ErrorCode.IDENTITY_CONFLICT]);
 
 export function inboxError(
   code: string,
@@ -48,7 +49,7 @@ export function toInboxError(error: unknown): InboxError {
     return inboxError('NETWORK_ERROR');
   }
   if (isCloseEvent(error)) {
-    if (error.code === 4401 || error.code === 4403) return inboxError('UNAUTHENTICATED');
+    if (isFinalRefusal(error.code)) return inboxError(ErrorCode.UNAUTHENTICATED);
     return inboxError('NETWORK_ERROR');
   }
   if (error instanceof TypeError) return inboxError('NETWORK_ERROR');

@@ -46,7 +46,7 @@ export async function widgetVisitor(
           sonny('identify', {
             email,
             ...(name === undefined ? {} : { name }),
-            ...(identityToken === undefined ? {} : { token: identityToken }),
+            ...(identityToken === undefined ? {} : { identityToken }),
           });
         });
       }, identity);

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
+import { ErrorCode } from '../../protocol/index.ts';
 import type { AgentRow, Db, Executor } from '../db/database.ts';
-import { badUserInput, ErrorCode, SonnyError } from '../graphql/errors.ts';
+import { badUserInput, SonnyError } from '../errors.ts';
 import { parseEmail, parseName } from '../identity/identity-input.ts';
 import { hashPassword, PASSWORD_LIMITS, UNKNOWN_AGENT_HASH, verifyPassword } from './passwords.ts';
 import { randomToken, SESSION_TOKEN_PREFIX, secretDigest } from './secrets.ts';

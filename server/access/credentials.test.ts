@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { JoinCloseCode, UnauthorizedReason } from '../protocol.ts';
+import { CloseCode, UnauthorizedReason } from '../../protocol/index.ts';
 import { codeOf, newVisitorId, sharedTestServer, uniqueEmail } from '../test/harness.ts';
 import { secretDigest } from './secrets.ts';
 
@@ -62,7 +62,7 @@ describe('API keys', () => {
     expect(codeOf(await socket.execute(WORKSPACE))).toBe('UNAUTHENTICATED');
     const again = await server.connect(site.apiKey);
     expect(await again.closed).toEqual({
-      code: JoinCloseCode.Unauthorized,
+      code: CloseCode.Unauthorized,
       reason: UnauthorizedReason.BadToken,
     });
   });
@@ -211,12 +211,12 @@ describe('agents', () => {
     expect(result.data?.logout).toBe(true);
 
     expect(await socket.closed).toEqual({
-      code: JoinCloseCode.Unauthorized,
+      code: CloseCode.Unauthorized,
       reason: UnauthorizedReason.LoggedOut,
     });
     expect(codeOf(await server.http('{ me { id } }', {}, agent.token))).toBe('UNAUTHENTICATED');
     const again = await server.connect(agent.token);
-    expect((await again.closed).code).toBe(JoinCloseCode.Unauthorized);
+    expect((await again.closed).code).toBe(CloseCode.Unauthorized);
   });
 
   it('cannot use an expired session token', async () => {

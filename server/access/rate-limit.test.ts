@@ -29,7 +29,7 @@ describe('RedisRateLimit without Redis', () => {
     try {
       const limit = new RedisRateLimit(unreachable, { name: 'test', limit: 5, windowMs: 1000 });
       await expect(enforceRateLimit(limit, 'k', 'Too many.')).rejects.not.toHaveProperty(
-        'extensions.code',
+        'code',
         'RATE_LIMITED',
       );
     } finally {

@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Redis, Result } from 'ioredis';
-import { ErrorCode, SonnyError } from '../graphql/errors.ts';
+import { ErrorCode } from '../../protocol/index.ts';
+import { SonnyError } from '../errors.ts';
 
 /** What a limit answers for one attempt: go ahead, or wait this long before trying again. */
 export type RateVerdict = { allowed: true } | { allowed: false; retryAfterMs: number };
@@ -69,7 +70,7 @@ export async function enforceRateLimit(
   const verdict = await limit.take(key);
   if (!verdict.allowed) {
     throw new SonnyError(ErrorCode.RATE_LIMITED, message, {
-      retryAfterSeconds: Math.ceil(verdict.retryAfterMs / 1000),
+      details: { retryAfterSeconds: Math.ceil(verdict.retryAfterMs / 1000) },
     });
   }
 }

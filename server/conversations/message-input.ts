@@ -1,7 +1,8 @@
-import { badUserInput } from '../graphql/errors.ts';
+import { Limits } from '../../protocol/index.ts';
+import { badUserInput } from '../errors.ts';
 
-export const MAX_MESSAGE_LENGTH = 10_000;
-export const MAX_CLIENT_MESSAGE_ID_LENGTH = 100;
+export const MAX_MESSAGE_LENGTH = Limits.messageBodyLength;
+export const MAX_CLIENT_MESSAGE_ID_LENGTH = Limits.clientMessageIdLength;
 
 // Tab, line feed and carriage return are part of ordinary text; other C0/C1 controls are not,
 // and NUL cannot be stored in a Postgres text column at all.

@@ -1,5 +1,5 @@
 import type { ConversationRow, Db, Transaction } from '../db/database.ts';
-import { badUserInput, notFound } from '../graphql/errors.ts';
+import { badUserInput, notFound } from '../errors.ts';
 import type { MessageAudience } from '../realtime/message-events.ts';
 import { appendInboxEvent, type InboxEventModel } from './inbox-events.ts';
 import { insertMessage, type MessageModel, toMessage } from './messages.ts';

@@ -1,5 +1,6 @@
+import { ErrorCode } from '../../protocol/index.ts';
 import type { ConversationStatus, Db } from '../db/database.ts';
-import { ErrorCode, SonnyError } from '../graphql/errors.ts';
+import { SonnyError } from '../errors.ts';
 import { type ConversationModel, toConversation } from './conversations.ts';
 import { appendInboxEvent, type InboxEventModel } from './inbox-events.ts';
 import { lockConversation } from './reply.ts';
@@ -36,7 +37,7 @@ export async function setConversationStatus(
         throw new SonnyError(
           ErrorCode.BAD_USER_INPUT,
           'The visitor has another open conversation; close it before reopening this one.',
-          { field: 'id', openConversationId: other.id },
+          { field: 'id', details: { openConversationId: other.id } },
         );
       }
     }

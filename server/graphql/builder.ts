@@ -1,5 +1,7 @@
 import SchemaBuilder from '@pothos/core';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
+import { ErrorCode } from '../../protocol/index.ts';
+import { SonnyError } from '../errors.ts';
 import type {
   AgentContext,
   ApiKeyContext,
@@ -7,7 +9,6 @@ import type {
   VisitorContext,
   WorkspaceContext,
 } from './context.ts';
-import { ErrorCode, SonnyError } from './errors.ts';
 
 export const builder = new SchemaBuilder<{
   Context: Context;

@@ -8,7 +8,7 @@ import {
   type ValidationRule,
 } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { ErrorCode } from './errors.ts';
+import { ErrorCode } from '../../protocol/index.ts';
 
 /**
  * The deepest selection an operation may have. The schema's deepest legitimate path

@@ -1,6 +1,6 @@
+import { isUuid } from '../../protocol/index.ts';
 import type { Position } from '../db/keyset.ts';
-import { isUuid } from '../protocol.ts';
-import { badUserInput } from './errors.ts';
+import { badUserInput } from '../errors.ts';
 
 /** Page sizes of every connection: `first` defaults to this and may not exceed the maximum. */
 export const PAGE_SIZE = { default: 20, max: 100 } as const;

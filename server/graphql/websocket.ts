@@ -1,15 +1,20 @@
 import type { Server } from 'node:http';
 import { type DocumentNode, type ExecutionArgs, GraphQLError } from 'graphql';
-import { CloseCode } from 'graphql-ws';
+import { CloseCode as GraphqlWsCloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import type { YogaServerInstance } from 'graphql-yoga';
 import { type WebSocket, WebSocketServer } from 'ws';
+import {
+  CloseCode,
+  ForbiddenReason,
+  GRAPHQL_PATH,
+  UnauthorizedReason,
+} from '../../protocol/index.ts';
 import { authenticate } from '../access/principal.ts';
 import { publishInboxEvents } from '../conversations/inbox-events.ts';
 import type { Db } from '../db/database.ts';
-import { joinVisitor } from '../identity/join.ts';
+import { type JoinRefusal, joinVisitor } from '../identity/join.ts';
 import type { VisitorRef } from '../identity/visitors.ts';
-import { GRAPHQL_PATH, JoinCloseCode, UnauthorizedReason } from '../protocol.ts';
 import type { OwnedSockets } from '../realtime/owned-sockets.ts';
 import type { PubSub } from '../realtime/pubsub.ts';
 import type { VisitorSession } from './context.ts';
@@ -73,7 +78,7 @@ export function serveGraphqlWs(options: {
         if (typeof authToken === 'string' && ctx.connectionParams?.siteId === undefined) {
           const principal = await authenticate(db, authToken);
           if (principal === null) {
-            socket.close(JoinCloseCode.Unauthorized, UnauthorizedReason.BadToken);
+            socket.close(CloseCode.Unauthorized, UnauthorizedReason.BadToken);
             return false;
           }
           const state = stateOf(socket);
@@ -90,12 +95,13 @@ export function serveGraphqlWs(options: {
         } catch (error) {
           // Never put an internal error message in a close reason the browser can read.
           console.error('Unexpected error while admitting a socket:', error);
-          socket.close(CloseCode.InternalServerError, 'Internal server error');
+          socket.close(GraphqlWsCloseCode.InternalServerError, 'Internal server error');
           return false;
         }
         if (!outcome.accepted) {
           // graphql-ws would close with a bare "Forbidden"; closing first gives the real reason.
-          socket.close(outcome.closeCode, outcome.reason);
+          const { code, reason } = closeFrameOf(outcome.refusal);
+          socket.close(code, reason);
           return false;
         }
         publishInboxEvents(pubsub, outcome.inboxEvents);
@@ -156,4 +162,20 @@ export function serveGraphqlWs(options: {
     wsServer,
   );
   return { close: async () => server.dispose() };
+}
+
+/** The close frame that tells a widget why its join was refused (see the protocol module). */
+function closeFrameOf(refusal: JoinRefusal): { code: CloseCode; reason: string } {
+  switch (refusal.kind) {
+    case 'malformed-join':
+      return { code: CloseCode.Forbidden, reason: ForbiddenReason.MalformedJoin };
+    case 'malformed-visitor-id':
+      return { code: CloseCode.Forbidden, reason: ForbiddenReason.MalformedVisitorId };
+    case 'unknown-site':
+      return { code: CloseCode.Forbidden, reason: ForbiddenReason.UnknownSite };
+    case 'visitor-ended':
+      return { code: CloseCode.Forbidden, reason: ForbiddenReason.VisitorEnded };
+    case 'identity-rejected':
+      return { code: CloseCode.IdentityRejected, reason: refusal.code };
+  }
 }

@@ -1,7 +1,8 @@
 import { sql } from 'kysely';
+import { ErrorCode } from '../../protocol/index.ts';
 import { appendInboxEvent, type InboxEventModel } from '../conversations/inbox-events.ts';
 import type { ContactRow, Db, Transaction, VisitorRow } from '../db/database.ts';
-import { ErrorCode, SonnyError } from '../graphql/errors.ts';
+import { SonnyError } from '../errors.ts';
 import { upsertContact } from './contacts.ts';
 import type { EmailAddress } from './identity-input.ts';
 import { verifyIdentityToken } from './identity-tokens.ts';

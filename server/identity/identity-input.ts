@@ -1,10 +1,11 @@
-import { badUserInput } from '../graphql/errors.ts';
+import { Limits } from '../../protocol/index.ts';
+import { badUserInput } from '../errors.ts';
 
 /** RFC 5321: a forward-path holds at most 256 octets, so an address is at most 254 characters. */
-export const MAX_EMAIL_LENGTH = 254;
+export const MAX_EMAIL_LENGTH = Limits.emailLength;
 const MAX_LOCAL_PART_LENGTH = 64;
 const MAX_DOMAIN_LABEL_LENGTH = 63;
-export const MAX_NAME_LENGTH = 200;
+export const MAX_NAME_LENGTH = Limits.nameLength;
 
 // RFC 5322 dot-atom text, widened by RFC 6531 to non-ASCII characters (internationalised
 // mail), except controls, format characters (zero-width spaces), spaces and unpaired surrogates.

@@ -1,6 +1,7 @@
 import { decodeProtectedHeader, errors, jwtVerify, SignJWT } from 'jose';
+import { ErrorCode } from '../../protocol/index.ts';
 import type { Executor } from '../db/database.ts';
-import { ErrorCode, SonnyError } from '../graphql/errors.ts';
+import { SonnyError } from '../errors.ts';
 import { type EmailAddress, parseEmail, parseName, parseWholeSeconds } from './identity-input.ts';
 import { findCurrentIdentitySecret, findVerifyingIdentitySecret } from './identity-secrets.ts';
 

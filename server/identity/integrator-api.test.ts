@@ -1,6 +1,6 @@
 import { decodeProtectedHeader, jwtVerify } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { JoinCloseCode } from '../protocol.ts';
+import { CloseCode } from '../../protocol/index.ts';
 import {
   codeOf,
   newVisitorId,
@@ -213,7 +213,7 @@ describe('createIdentityToken', () => {
       identityToken: token,
     });
     expect(await joining.closed).toEqual({
-      code: JoinCloseCode.IdentityRejected,
+      code: CloseCode.IdentityRejected,
       reason: 'IDENTITY_VERIFICATION_FAILED',
     });
     expect(await workspaceState(server, b.id)).toEqual(before);

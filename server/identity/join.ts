@@ -1,11 +1,20 @@
+import { type ErrorCode, isUuid } from '../../protocol/index.ts';
 import { findWorkspaceBySiteId } from '../access/workspaces.ts';
 import type { InboxEventModel } from '../conversations/inbox-events.ts';
 import type { Db } from '../db/database.ts';
-import { badUserInput, SonnyError } from '../graphql/errors.ts';
-import { ForbiddenReason, isUuid, JoinCloseCode } from '../protocol.ts';
+import { badUserInput, SonnyError } from '../errors.ts';
 import { type Identity, identifyVisitorIn } from './identify.ts';
 import { parseEmail, parseName } from './identity-input.ts';
 import { upsertVisitor, type VisitorRef } from './visitors.ts';
+
+/** Why a join was refused; the transport decides how to tell the client. */
+export type JoinRefusal =
+  | { readonly kind: 'malformed-join' }
+  | { readonly kind: 'malformed-visitor-id' }
+  | { readonly kind: 'unknown-site' }
+  | { readonly kind: 'visitor-ended' }
+  /** The identity the join carried was refused; nothing was written. */
+  | { readonly kind: 'identity-rejected'; readonly code: ErrorCode };
 
 export type JoinOutcome =
   | {
@@ -14,7 +23,7 @@ export type JoinOutcome =
       /** Recorded by the join's identify; publish them (`publishInboxEvents`). */
       readonly inboxEvents: readonly InboxEventModel[];
     }
-  | { readonly accepted: false; readonly closeCode: number; readonly reason: string };
+  | { readonly accepted: false; readonly refusal: JoinRefusal };
 
 /**
  * Admits a widget's socket: validates the join payload, creates or resumes the visitor and,
@@ -23,10 +32,10 @@ export type JoinOutcome =
  */
 export async function joinVisitor(db: Db, payload: unknown): Promise<JoinOutcome> {
   const request = readJoin(payload);
-  if (request === null) return forbidden(ForbiddenReason.MalformedJoin);
-  if (!isUuid(request.visitorId)) return forbidden(ForbiddenReason.MalformedVisitorId);
+  if (request === null) return refused({ kind: 'malformed-join' });
+  if (!isUuid(request.visitorId)) return refused({ kind: 'malformed-visitor-id' });
   const workspace = await findWorkspaceBySiteId(db, request.siteId);
-  if (workspace === undefined) return forbidden(ForbiddenReason.UnknownSite);
+  if (workspace === undefined) return refused({ kind: 'unknown-site' });
 
   try {
     const identity = readIdentity(request);
@@ -38,9 +47,9 @@ export async function joinVisitor(db: Db, payload: unknown): Promise<JoinOutcome
       return { accepted: true, visitor: ref, inboxEvents: identified?.inboxEvents ?? [] } as const;
     });
   } catch (error) {
-    if (error instanceof VisitorEnded) return forbidden(ForbiddenReason.VisitorEnded);
+    if (error instanceof VisitorEnded) return refused({ kind: 'visitor-ended' });
     if (error instanceof SonnyError) {
-      return { accepted: false, closeCode: JoinCloseCode.IdentityRejected, reason: error.code };
+      return refused({ kind: 'identity-rejected', code: error.code });
     }
     throw error;
   }
@@ -80,8 +89,8 @@ function readIdentity({ email, name, identityToken }: JoinRequest): Identity | n
   return { email: parseEmail(email, 'email'), name: parseName(name, 'name'), identityToken: token };
 }
 
-function forbidden(reason: string): Extract<JoinOutcome, { accepted: false }> {
-  return { accepted: false, closeCode: JoinCloseCode.Forbidden, reason };
+function refused(refusal: JoinRefusal): JoinOutcome {
+  return { accepted: false, refusal };
 }
 
 /** Rolls the join's transaction back when the visitorId was reset. */

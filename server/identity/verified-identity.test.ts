@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { JoinCloseCode } from '../protocol.ts';
+import { CloseCode } from '../../protocol/index.ts';
 import {
   newVisitorId,
   sharedTestServer,
@@ -312,7 +312,7 @@ describe('requireVerifiedIdentity', () => {
     const before = await workspaceState(server, site.id);
     const joining = await server.join({ siteId: site.siteId, visitorId: newVisitorId(), email });
     expect(await joining.closed).toEqual({
-      code: JoinCloseCode.IdentityRejected,
+      code: CloseCode.IdentityRejected,
       reason: 'IDENTITY_VERIFICATION_REQUIRED',
     });
     const anonymous = await joinAs(site);
@@ -418,7 +418,7 @@ describe('a refused token changes nothing', () => {
         identityToken: token,
       });
       expect(await joining.closed, what).toEqual({
-        code: JoinCloseCode.IdentityRejected,
+        code: CloseCode.IdentityRejected,
         reason: code,
       });
     }
@@ -439,7 +439,7 @@ describe('a refused token changes nothing', () => {
       identityToken,
     });
     expect(await joining.closed).toEqual({
-      code: JoinCloseCode.IdentityRejected,
+      code: CloseCode.IdentityRejected,
       reason: 'BAD_USER_INPUT',
     });
     expect((await workspaceState(server, site.id)).visitors).toEqual([]);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { JoinCloseCode } from '../protocol.ts';
+import { CloseCode } from '../../protocol/index.ts';
 import { newVisitorId, sharedTestServer, uniqueEmail } from '../test/harness.ts';
 import { countWorkspaceRows, type WorkspaceTable } from '../test/rows.ts';
 
@@ -266,16 +266,16 @@ describe('the join', () => {
     const site = await server.createWorkspace();
     const unknownSite = await server.join({ siteId: 'site_nope', visitorId: newVisitorId() });
     expect(await unknownSite.closed).toEqual({
-      code: JoinCloseCode.Forbidden,
+      code: CloseCode.Forbidden,
       reason: 'Unknown siteId',
     });
     const malformed = await server.join({ siteId: site.siteId, visitorId: 'not-a-uuid' });
     expect(await malformed.closed).toEqual({
-      code: JoinCloseCode.Forbidden,
+      code: CloseCode.Forbidden,
       reason: 'visitorId must be a UUID',
     });
     const missing = await server.join({});
-    expect((await missing.closed).code).toBe(JoinCloseCode.Forbidden);
+    expect((await missing.closed).code).toBe(CloseCode.Forbidden);
     expect((await rowCounts(site.id)).visitors).toBe(0);
   });
 
@@ -287,7 +287,7 @@ describe('the join', () => {
       email: 'not an email',
     });
     expect(await badEmail.closed).toEqual({
-      code: JoinCloseCode.IdentityRejected,
+      code: CloseCode.IdentityRejected,
       reason: 'BAD_USER_INPUT',
     });
     expect(await rowCounts(site.id)).toEqual({ contacts: 0, visitors: 0, conversations: 0 });
@@ -303,7 +303,7 @@ describe('the join', () => {
       email: uniqueEmail('john'),
     });
     expect(await conflicting.closed).toEqual({
-      code: JoinCloseCode.IdentityRejected,
+      code: CloseCode.IdentityRejected,
       reason: 'IDENTITY_CONFLICT',
     });
     expect(await rowCounts(site.id)).toEqual(before);
@@ -323,12 +323,12 @@ describe('reset', () => {
     const { data, errors } = await tab1.execute(RESET);
     expect(errors).toBeUndefined();
     expect(data?.resetVisitor.endedVisitorId).toEqual(expect.any(String));
-    expect((await tab1.closed).code).toBe(JoinCloseCode.Forbidden);
-    expect((await tab2.closed).code).toBe(JoinCloseCode.Forbidden);
+    expect((await tab1.closed).code).toBe(CloseCode.Forbidden);
+    expect((await tab2.closed).code).toBe(CloseCode.Forbidden);
 
     const rejoin = await server.join({ siteId: site.siteId, visitorId });
     expect(await rejoin.closed).toEqual({
-      code: JoinCloseCode.Forbidden,
+      code: CloseCode.Forbidden,
       reason: 'This visitorId was reset; start over with a new one',
     });
 

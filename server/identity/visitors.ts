@@ -1,7 +1,8 @@
 import { sql } from 'kysely';
+import { ErrorCode } from '../../protocol/index.ts';
 import { secretDigest } from '../access/secrets.ts';
 import type { Executor, VisitorRow } from '../db/database.ts';
-import { ErrorCode, SonnyError } from '../graphql/errors.ts';
+import { SonnyError } from '../errors.ts';
 
 /** A joined visitor as the server knows it: never the visitorId credential itself. */
 export interface VisitorRef {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CloseCode } from '../../protocol/index.ts';
 import { LOGIN_ATTEMPT_RATE, VISITOR_MESSAGE_RATE } from '../access/rate-limit.ts';
-import { JoinCloseCode } from '../protocol.ts';
 import { codeOf, newVisitorId, startTestServer, type TestServer } from '../test/harness.ts';
 
 // Two server instances share a Postgres database and a Redis; what happens on one must reach
@@ -47,7 +47,7 @@ describe.skipIf(!hasServices)('fan-out and rate limits across instances through 
     const onSecond = await second.join({ siteId: site.siteId, visitorId });
     await Promise.all([onFirst.joined, onSecond.joined]);
     await onFirst.execute('mutation { resetVisitor { endedVisitorId } }');
-    expect((await onSecond.closed).code).toBe(JoinCloseCode.Forbidden);
+    expect((await onSecond.closed).code).toBe(CloseCode.Forbidden);
   });
 
   it(`refuses logins of an email on either instance once ${LOGIN_ATTEMPT_RATE.limit} failed across both`, async () => {

@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { SonnyError } from '../graphql/errors.ts';
+import { SonnyError } from '../errors.ts';
 
 /** Runs `fn`, expects it to throw, and returns what it threw. */
 export function thrownBy(fn: () => unknown): unknown {
@@ -15,6 +15,6 @@ export function thrownBy(fn: () => unknown): unknown {
 export function expectBadUserInput(fn: () => unknown, field: string): SonnyError {
   const error = thrownBy(fn);
   expect(error).toBeInstanceOf(SonnyError);
-  expect(error).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', field } });
+  expect(error).toMatchObject({ code: 'BAD_USER_INPUT', field });
   return error as SonnyError;
 }

@@ -3,11 +3,11 @@ import type { FormattedExecutionResult } from 'graphql';
 import { type Client, createClient } from 'graphql-ws';
 import { afterAll, beforeAll } from 'vitest';
 import WebSocket from 'ws';
+import { GRAPHQL_PATH, type JoinPayload } from '../../protocol/index.ts';
 import { createAgent, login } from '../access/agents.ts';
 import { createWorkspace } from '../access/workspaces.ts';
 import { type App, buildApp } from '../app.ts';
 import { type Config, IN_MEMORY_DATA_DIR } from '../config.ts';
-import { GRAPHQL_PATH, type JoinPayload } from '../protocol.ts';
 
 /**
  * The configuration tests run on: real Postgres when DATABASE_URL is set (CI), otherwise an

@@ -52,7 +52,8 @@ export function behavesAsASlidingWindow(limitOf: (rule: RateRule) => RateLimit):
     await enforceRateLimit(limit, visitor, 'Too many.');
     await expect(enforceRateLimit(limit, visitor, 'Too many.')).rejects.toMatchObject({
       message: 'Too many.',
-      extensions: { code: 'RATE_LIMITED', retryAfterSeconds: 10 },
+      code: 'RATE_LIMITED',
+      details: { retryAfterSeconds: 10 },
     });
   });
 }

@@ -111,7 +111,7 @@ export function renderDemoPage(options: {
       : `// Identify before init — identity is queued and sent on connect
 sonny('identify', {
 email: ${js(user.email)},
-name: ${js(user.name)}${token === null ? '' : `,\ntoken: ${js(token)}`}
+name: ${js(user.name)}${token === null ? '' : `,\nidentityToken: ${js(token)}`}
 });
 `;
   const who =
@@ -184,7 +184,7 @@ document.getElementById('jane').onclick=function(){
   show('Asking the demo server for a token…');
   fetch('${DEMO_TOKEN_PATH}',{method:'POST'}).then(function(r){if(!r.ok)throw new Error('HTTP '+r.status);return r.json();})
   .then(function(t){remember('jane-verified');who.textContent='Signed in as Jane Smith (verified)';
-    return sonny('identify',{email:t.email,name:t.name,token:t.token});})
+    return sonny('identify',{email:t.email,name:t.name,identityToken:t.token});})
   .then(function(r){show(identified(r));},function(e){show('Identify failed: '+(e.code||e.message));});
 };
 document.getElementById('sam').onclick=function(){

@@ -2,6 +2,7 @@
  * The chat UI: a launcher and a panel in a Shadow DOM, plain DOM, no framework. It renders
  * what the controller tells it and reports what the visitor does; it holds no visitor state.
  */
+import { Limits } from '../../protocol/index.ts';
 import { h, icon } from './dom.ts';
 import { STYLES } from './styles.ts';
 
@@ -87,7 +88,7 @@ export class ChatView {
       id: 'message',
       name: 'message',
       rows: '1',
-      maxlength: '10000',
+      maxlength: String(Limits.messageBodyLength),
       placeholder: 'Write a message…',
     });
     const composer = h(

@@ -1,4 +1,5 @@
 import { type FormEvent, useMemo, useState } from 'react';
+import { ErrorCode } from '../../../protocol/index.ts';
 import { createAnonymousClient } from '../client.ts';
 import { type InboxError, toInboxError } from '../errors.ts';
 import { LoginMutation } from '../graphql.ts';
@@ -25,7 +26,7 @@ export function LoginForm(props: { onLogin: (session: Session) => void; notice: 
     }
     const failure = toInboxError(result.error);
     setError(
-      failure.code === 'UNAUTHENTICATED'
+      failure.code === ErrorCode.UNAUTHENTICATED
         ? { ...failure, message: 'Wrong email or password.' }
         : failure,
     );

@@ -1,12 +1,12 @@
+import { isUuid } from '../../../protocol/index.ts';
 import {
   type ApiKeyModel,
   createApiKey,
   listApiKeys,
   revokeApiKey,
 } from '../../access/api-keys.ts';
-import { isUuid } from '../../protocol.ts';
+import { notFound } from '../../errors.ts';
 import { builder } from '../builder.ts';
-import { notFound } from '../errors.ts';
 
 export const ApiKey = builder.objectRef<ApiKeyModel>('ApiKey').implement({
   description: 'A secret key for server-to-server calls. Only its prefix is ever shown again.',

@@ -1,5 +1,7 @@
+import { isUuid } from '../../../protocol/index.ts';
 import { listContactsConversations } from '../../conversations/conversations.ts';
 import type { ContactRow } from '../../db/database.ts';
+import { badUserInput } from '../../errors.ts';
 import {
   contactSearchPattern,
   findContacts,
@@ -7,10 +9,8 @@ import {
   listWorkspaceContacts,
   MAX_CONTACT_SEARCH_LENGTH,
 } from '../../identity/contact-directory.ts';
-import { isUuid } from '../../protocol.ts';
 import { batchLoader } from '../batch.ts';
 import { builder } from '../builder.ts';
-import { badUserInput } from '../errors.ts';
 import { decodeCursor, pageOf, parseFirst } from '../pagination.ts';
 import { connectionOf } from './connection.ts';
 import { Conversation } from './conversation.ts';

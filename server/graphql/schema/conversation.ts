@@ -1,3 +1,4 @@
+import { isUuid } from '../../../protocol/index.ts';
 import {
   type ConversationModel,
   findConversations,
@@ -12,12 +13,11 @@ import {
 } from '../../conversations/messages.ts';
 import { setConversationStatus } from '../../conversations/status.ts';
 import type { ConversationStatus as Status } from '../../db/database.ts';
+import { badUserInput, notFound } from '../../errors.ts';
 import { findVisitors } from '../../identity/contact-directory.ts';
-import { isUuid } from '../../protocol.ts';
 import { batchLoader } from '../batch.ts';
 import { builder } from '../builder.ts';
 import type { Context } from '../context.ts';
-import { badUserInput, notFound } from '../errors.ts';
 import { decodeCursor, pageOf, parseFirst } from '../pagination.ts';
 import { connectionOf } from './connection.ts';
 import { Contact, contactOfWorkspace } from './contact.ts';

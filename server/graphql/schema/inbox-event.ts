@@ -1,15 +1,15 @@
+import { isUuid } from '../../../protocol/index.ts';
 import {
   findInboxEventSeq,
   type InboxEventModel,
   listInboxEventsAfter,
 } from '../../conversations/inbox-events.ts';
 import { findWorkspaceMessages } from '../../conversations/messages.ts';
-import { isUuid } from '../../protocol.ts';
+import { badUserInput } from '../../errors.ts';
 import { channels } from '../../realtime/channels.ts';
 import { replayThenLive } from '../../realtime/replay.ts';
 import { batchLoader } from '../batch.ts';
 import { builder } from '../builder.ts';
-import { badUserInput } from '../errors.ts';
 import { Contact, contactOfWorkspace } from './contact.ts';
 import { Conversation, conversationOfWorkspace, visitorOfWorkspace } from './conversation.ts';
 import { Message } from './message.ts';

@@ -1,13 +1,13 @@
+import { isUuid } from '../../../protocol/index.ts';
 import { enforceRateLimit } from '../../access/rate-limit.ts';
 import { publishInboxEvents } from '../../conversations/inbox-events.ts';
 import { parseClientMessageId, parseMessageBody } from '../../conversations/message-input.ts';
 import type { MessageModel } from '../../conversations/messages.ts';
 import { replyToConversation } from '../../conversations/reply.ts';
 import { sendVisitorMessage } from '../../conversations/send-message.ts';
-import { isUuid } from '../../protocol.ts';
+import { notFound } from '../../errors.ts';
 import { publishMessage } from '../../realtime/message-events.ts';
 import { builder } from '../builder.ts';
-import { notFound } from '../errors.ts';
 
 export const MessageAuthor = builder.enumType('MessageAuthor', {
   description: 'Which side of the conversation wrote a message.',

@@ -1,3 +1,4 @@
+import { isUuid } from '../../../protocol/index.ts';
 import {
   findScopeMessageSeq,
   listenToScope,
@@ -7,11 +8,10 @@ import {
 } from '../../access/visitor-scope.ts';
 import type { MessageModel } from '../../conversations/messages.ts';
 import type { Db } from '../../db/database.ts';
+import { badUserInput } from '../../errors.ts';
 import { loadVisitor } from '../../identity/visitors.ts';
-import { isUuid } from '../../protocol.ts';
 import { replayThenLive } from '../../realtime/replay.ts';
 import { builder } from '../builder.ts';
-import { badUserInput } from '../errors.ts';
 import { Message } from './message.ts';
 
 interface MessageAddedEvent {

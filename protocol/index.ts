@@ -1,0 +1,133 @@
+/**
+ * Sonny's contract between the server, the widget and the inbox, written down once: the path,
+ * the `connection_init` payloads, the close codes and their reasons, the error codes and the
+ * limits a client checks before sending. `schema.graphql` is the other half: the operations.
+ *
+ * This module imports nothing, so every runtime (Node, the widget in a page, the inbox) loads it
+ * as is and the widget's bundle carries only the constants it uses.
+ */
+
+/** The path of every GraphQL request, HTTP and WebSocket alike (`graphql-transport-ws`). */
+export const GRAPHQL_PATH = '/graphql';
+
+/**
+ * The join: the graphql-ws `connection_init` payload a widget sends when its socket opens.
+ * `visitorId` is a random UUID the widget generated and keeps; it is the visitor's credential.
+ * `email` and `name` carry an identity the page stored with `identify` before the socket
+ * connected; the server identifies the visitor before acknowledging the connection.
+ */
+export interface JoinPayload {
+  readonly siteId: string;
+  readonly visitorId: string;
+  readonly email?: string;
+  readonly name?: string;
+  /**
+   * A signed identity token for `email` (JWT, HS256), minted by the site's backend; needs
+   * `email`. With it the identify is verified: the visitor then sees every conversation of the
+   * contact, from any device. Without it the identify is unverified (or refused, when the
+   * workspace requires verified identities).
+   */
+  readonly identityToken?: string;
+}
+
+/**
+ * The `connection_init` payload of an agent or an integrator's backend: a session token from
+ * `login` or a secret API key. Told apart from a join by the absence of `siteId`.
+ */
+export interface AgentConnectionPayload {
+  readonly authToken: string;
+}
+
+/** Close codes the server sends beyond graphql-ws's own. */
+export const CloseCode = {
+  /**
+   * The join cannot be accepted: unknown siteId, malformed visitorId, or a visitorId that was
+   * reset ({@link ForbiddenReason} says which). Do not retry with the same payload.
+   */
+  Forbidden: 4403,
+  /**
+   * The identity in the join was refused; the close reason is the {@link ErrorCode}
+   * (`BAD_USER_INPUT`, `IDENTITY_CONFLICT`, `IDENTITY_VERIFICATION_FAILED`,
+   * `IDENTITY_TOKEN_EXPIRED`, `IDENTITY_VERIFICATION_REQUIRED`). Nothing was written.
+   */
+  IdentityRejected: 4400,
+  /**
+   * An agent's or integrator's socket whose `authToken` is unknown, revoked or expired; also
+   * sent to open sockets when their session logs out ({@link UnauthorizedReason}).
+   */
+  Unauthorized: 4401,
+} as const;
+
+export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
+
+/** Close reasons for {@link CloseCode.Unauthorized}. */
+export const UnauthorizedReason = {
+  BadToken: 'Unknown, revoked or expired authToken',
+  LoggedOut: 'The session was logged out',
+} as const;
+
+/** Close reasons for {@link CloseCode.Forbidden}. */
+export const ForbiddenReason = {
+  UnknownSite: 'Unknown siteId',
+  MalformedVisitorId: 'visitorId must be a UUID',
+  MalformedJoin: 'The join payload must be an object with siteId and visitorId strings',
+  VisitorEnded: 'This visitorId was reset; start over with a new one',
+} as const;
+
+/**
+ * True for the close codes after which a client must not reconnect with the same credential:
+ * its token was refused or its visitorId cannot join.
+ */
+export function isFinalRefusal(closeCode: number): boolean {
+  return closeCode === CloseCode.Unauthorized || closeCode === CloseCode.Forbidden;
+}
+
+/** Every error code a client can receive in `extensions.code`. */
+export const ErrorCode = {
+  /** An argument failed validation; `extensions.field` names it. */
+  BAD_USER_INPUT: 'BAD_USER_INPUT',
+  /** The operation needs a credential (a joined visitor, an agent or an API key) and has none valid. */
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  /** The credential is valid but of a kind this operation does not accept (a key where agents only). */
+  FORBIDDEN: 'FORBIDDEN',
+  /** The identity token was signed for another email, with an unknown kid, or tampered with. */
+  IDENTITY_VERIFICATION_FAILED: 'IDENTITY_VERIFICATION_FAILED',
+  /** The identity token's `exp` has passed: mint a fresh one. */
+  IDENTITY_TOKEN_EXPIRED: 'IDENTITY_TOKEN_EXPIRED',
+  /** The workspace accepts only verified identifies (`requireVerifiedIdentity`). */
+  IDENTITY_VERIFICATION_REQUIRED: 'IDENTITY_VERIFICATION_REQUIRED',
+  /** The visitor is already bound to a different contact; reset first. */
+  IDENTITY_CONFLICT: 'IDENTITY_CONFLICT',
+  /** The operation exceeds a documented limit (nesting depth); nothing was executed. */
+  QUERY_TOO_COMPLEX: 'QUERY_TOO_COMPLEX',
+  /** Too many requests of this kind; `extensions.retryAfterSeconds` says when to try again. */
+  RATE_LIMITED: 'RATE_LIMITED',
+  /** The object does not exist, or the caller may not see it: the two are indistinguishable. */
+  NOT_FOUND: 'NOT_FOUND',
+  /**
+   * A dependency (the database) is briefly unreachable; nothing was written. Retry after
+   * `extensions.retryAfterSeconds`, with the same `clientMessageId` for a message.
+   */
+  SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
+} as const;
+
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** Limits a client checks before sending; the server enforces the same numbers. */
+export const Limits = {
+  /** A message body, in characters (code points). */
+  messageBodyLength: 10_000,
+  /** A `clientMessageId`, in characters. */
+  clientMessageIdLength: 100,
+  /** An email address, in characters (RFC 5321's forward-path of 256 octets). */
+  emailLength: 254,
+  /** A display name, in characters. */
+  nameLength: 200,
+} as const;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** True for a UUID in its canonical text form, as visitorIds and object ids are. */
+export function isUuid(value: string): boolean {
+  return UUID.test(value);
+}
