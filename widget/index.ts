@@ -1,6 +1,6 @@
 /**
  * widget.js: the one global API, `window.sonny(command, ...args)`. Commands: init, identify,
- * reset, open, close, on. See README "The widget".
+ * reset, open, close, on. See docs/widget.md.
  */
 import { createDispatcher, replayQueue, type SonnyFunction } from './queue.ts';
 import { Sonny, warn } from './sonny.ts';

@@ -1,4 +1,4 @@
-/** The GraphQL the widget sends: the visitor operations of README "The widget's protocol". */
+/** The GraphQL the widget sends: the visitor operations of docs/protocol.md. */
 import type { StoredMessage } from './storage.ts';
 
 const MESSAGE_FIELDS = 'id conversationId author body clientMessageId createdAt';

@@ -138,14 +138,14 @@ sonny('init', { siteId: '${demoSiteId}' });
     await page.getByRole('button', { name: 'Log in as Jane (verified)' }).click();
     await status.filter({ hasText: 'Identified as jane@example.com' }).waitFor();
     const jane = await storedFor(page, demoSiteId);
-    expect(jane.token).toBeTruthy();
+    expect(jane.identityToken).toBeTruthy();
     expect((await truth.visitor(jane.visitorId ?? ''))?.identity_verified).toBe(true);
 
     await page.getByRole('button', { name: 'Log in as Sam (unverified)' }).click();
     await status.filter({ hasText: 'Identified as sam@example.com' }).waitFor();
     const sam = await storedFor(page, demoSiteId);
     expect(sam.visitorId).not.toBe(jane.visitorId);
-    expect(sam.token).toBeUndefined();
+    expect(sam.identityToken).toBeUndefined();
     expect((await truth.visitor(jane.visitorId ?? ''))?.ended_at).not.toBeNull();
 
     await page.getByRole('button', { name: 'Log out' }).click();

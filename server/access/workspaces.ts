@@ -65,7 +65,7 @@ export async function findWorkspace(db: Executor, id: string): Promise<Workspace
   return db.selectFrom('workspaces').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-/** The oldest workspace, which `npm start` treats as the demo workspace. */
+/** The oldest workspace, which `npm start` shows when the database has no demo workspace. */
 export async function findFirstWorkspace(db: Executor): Promise<WorkspaceRow | undefined> {
   return db
     .selectFrom('workspaces')

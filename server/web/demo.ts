@@ -161,7 +161,7 @@ the docs. Log in as one of two users, chat, and watch the conversation land in t
 demo agent's login. This page's siteId is <code>${escapeHtml(siteId)}</code>.</p>
 <p>"Log in as Jane (verified)" asks this demo server for a signed identity token
 (<code>POST ${DEMO_TOKEN_PATH}</code>; your backend would mint it with
-<code>createIdentityToken</code>), then calls <code>sonny('identify', { email, name, token })</code>.
+<code>createIdentityToken</code>), then calls <code>sonny('identify', { email, name, identityToken })</code>.
 "Log out" calls <code>sonny('reset')</code>.</p>
 </main>
 <!-- Sonny widget snippet -->
@@ -208,7 +208,7 @@ const NO_DEMO_PAGE = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Sonny</title></head>
 <body><p>Sonny is running. GraphQL is at <a href="/graphql">/graphql</a>, the agent inbox at
 <a href="/inbox">/inbox</a>, the widget at <a href="${WIDGET_PATH}">${WIDGET_PATH}</a>.
-The demo page appears when the first workspace is the demo workspace <code>npm start</code> creates.</p></body></html>
+The demo page appears when the database holds the demo workspace <code>npm start</code> creates on an empty database.</p></body></html>
 `;
 
 function send(

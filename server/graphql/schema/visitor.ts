@@ -79,7 +79,7 @@ builder.mutationField('identifyVisitor', (t) =>
   t.withAuth({ visitor: true }).field({
     type: IdentifyVisitorPayload,
     description:
-      'Binds this visitor to the contact with this email (created if new) and links its conversations that have no contact yet. With a valid identityToken the identify is verified; see the README.',
+      'Binds this visitor to the contact with this email (created if new) and links its conversations that have no contact yet. With a valid identityToken the identify is verified; see docs/api.md.',
     args: { input: t.arg({ type: IdentifyVisitorInput, required: true }) },
     resolve: async (_root, { input }, context) => {
       const identity = {
