@@ -10,6 +10,7 @@ import {
 } from '@urql/core';
 import { createClient as createWsClient, type Client as WsClient } from 'graphql-ws';
 import { CloseCode, GRAPHQL_PATH, type JoinPayload } from '../protocol/index.ts';
+import type { Operation } from './operations.ts';
 
 /** The join plus the verified identity token of the identity, when there is one. */
 export type Join = JoinPayload & { readonly identityToken?: string };
@@ -128,16 +129,16 @@ export class Connection {
   }
 
   /** Runs a query or mutation; resolves with its data or rejects with a {@link WidgetError}. */
-  async execute<Data>(
+  async execute<Data, Variables extends AnyVariables>(
     kind: 'query' | 'mutation',
-    document: string,
-    variables: AnyVariables = {},
+    document: Operation<Data, Variables>,
+    variables: Variables,
   ): Promise<Data> {
     if (this.#disposed) throw new WidgetError(NETWORK_ERROR);
     const source =
       kind === 'query'
-        ? this.#client.query<Data>(document, variables)
-        : this.#client.mutation<Data>(document, variables);
+        ? this.#client.query<Data, Variables>(document, variables)
+        : this.#client.mutation<Data, Variables>(document, variables);
     let abandon: (error: WidgetError) => void = () => {};
     const abandoned = new Promise<never>((_resolve, reject) => {
       abandon = reject;
@@ -155,14 +156,14 @@ export class Connection {
   }
 
   /** Starts a subscription; returns the function that stops it. */
-  subscribe<Data>(
-    document: string,
-    variables: AnyVariables,
+  subscribe<Data, Variables extends AnyVariables>(
+    document: Operation<Data, Variables>,
+    variables: Variables,
     onData: (data: Data) => void,
     onError: (error: WidgetError) => void,
   ): () => void {
     const subscription = this.#client
-      .subscription<Data>(document, variables)
+      .subscription<Data, Variables>(document, variables)
       .subscribe((result) => {
         if (result.error) onError(toWidgetError(result.error));
         else if (result.data !== undefined) onData(result.data);

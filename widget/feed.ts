@@ -5,12 +5,7 @@
 import { ErrorCode } from '../protocol/index.ts';
 import type { Connection } from './client.ts';
 import type { Link } from './link.ts';
-import {
-  VISITOR_EVENTS_SUBSCRIPTION,
-  VISITOR_QUERY,
-  type VisitorData,
-  type VisitorEventsData,
-} from './operations.ts';
+import { VISITOR_EVENTS_SUBSCRIPTION, VISITOR_QUERY } from './operations.ts';
 import type { StoredMessage } from './storage.ts';
 import type { Thread } from './thread.ts';
 
@@ -47,7 +42,7 @@ export class Feed {
   async load(connection: Connection, generation: number): Promise<boolean> {
     const { link, thread } = this.#options;
     try {
-      const { visitor } = await connection.execute<VisitorData>('query', VISITOR_QUERY);
+      const { visitor } = await connection.execute('query', VISITOR_QUERY, {});
       if (!link.isCurrent(generation)) return false;
       this.#options.learned({ identified: visitor.identified, email: visitor.email });
       const history = visitor.conversations.flatMap((conversation) => conversation.messages);
@@ -77,7 +72,7 @@ export class Feed {
     const { link, thread } = this.#options;
     this.stop();
     const after = withAfter ? thread.lastMessageId() : null;
-    this.#stopEvents = connection.subscribe<VisitorEventsData>(
+    this.#stopEvents = connection.subscribe(
       VISITOR_EVENTS_SUBSCRIPTION,
       { after },
       (data) => {

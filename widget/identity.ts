@@ -8,12 +8,7 @@ import { type Connection, type Join, NETWORK_ERROR, WidgetError } from './client
 import type { Emitter } from './events.ts';
 import type { ServerIdentity } from './feed.ts';
 import type { Link } from './link.ts';
-import {
-  IDENTIFY_MUTATION,
-  type IdentifyData,
-  type IdentifyResult,
-  type IdentifyVariables,
-} from './operations.ts';
+import { IDENTIFY_MUTATION, type IdentifyResult } from './operations.ts';
 import type { StoredIdentity, VisitorStore } from './storage.ts';
 
 /** What `identify` accepts, validated. */
@@ -157,9 +152,7 @@ export class Identity {
           ...(identityToken === null ? {} : { identityToken }),
         };
         try {
-          const data = await connection.execute<IdentifyData>('mutation', IDENTIFY_MUTATION, {
-            input,
-          } satisfies IdentifyVariables);
+          const data = await connection.execute('mutation', IDENTIFY_MUTATION, { input });
           if (!link.isCurrent(generation)) continue;
           this.#waiters.shift();
           const result = data.identifyVisitor;

@@ -1,66 +1,66 @@
-/** The GraphQL the widget sends: the visitor operations of docs/protocol.md. */
-import type { StoredMessage } from './storage.ts';
+/**
+ * The GraphQL the widget sends: the visitor operations of docs/protocol.md.
+ *
+ * Each document is a plain string, so the bundle carries no GraphQL runtime; the
+ * `/* GraphQL *\/` comment lets `npm run codegen` find it, check it against `schema.graphql`
+ * and write the types of what it answers and takes to `generated/graphql.ts`.
+ */
+import type {
+  EventsSubscription,
+  EventsSubscriptionVariables,
+  IdentifyMutation,
+  IdentifyMutationVariables,
+  ResetMutation,
+  ResetMutationVariables,
+  SendMutation,
+  SendMutationVariables,
+  VisitorQuery,
+  VisitorQueryVariables,
+} from './generated/graphql.ts';
 
-const MESSAGE_FIELDS = 'id conversationId author body clientMessageId createdAt';
+/**
+ * A document with the types codegen gave it: the data it answers with and the variables it
+ * takes. The property never exists; it only carries the types (as urql's TypedDocumentNode).
+ */
+export type Operation<Data, Variables> = string & {
+  readonly __apiType?: (variables: Variables) => Data;
+};
 
 /**
  * A message as the server sends it: what the widget keeps, plus the id its author sent it
  * with, by which the widget recognises the echo of its own pending message.
  */
-export interface MessageData extends StoredMessage {
-  readonly clientMessageId: string | null;
-}
+export type MessageData = SendMutation['sendMessage'];
 
-export const VISITOR_QUERY = `query Visitor {
-  visitor { id email name identified conversations { id messages { ${MESSAGE_FIELDS} } } }
+/** What `identify` resolves with and the `identified` event carries. */
+export type IdentifyResult = IdentifyMutation['identifyVisitor'];
+
+// The message fields are spelled out in each document rather than shared as a fragment, whose
+// definition would travel with every document; `MessageData` keeps the three selections alike.
+
+export const VISITOR_QUERY: Operation<VisitorQuery, VisitorQueryVariables> =
+  /* GraphQL */ `query Visitor {
+  visitor { id email name identified conversations { id messages {
+    id conversationId author body clientMessageId createdAt } } }
 }`;
 
-export interface VisitorData {
-  readonly visitor: {
-    readonly id: string;
-    readonly email: string | null;
-    readonly name: string | null;
-    readonly identified: boolean;
-    readonly conversations: ReadonlyArray<{
-      readonly id: string;
-      readonly messages: readonly MessageData[];
-    }>;
-  };
-}
-
-export const IDENTIFY_MUTATION = `mutation Identify($input: IdentifyVisitorInput!) {
+export const IDENTIFY_MUTATION: Operation<IdentifyMutation, IdentifyMutationVariables> =
+  /* GraphQL */ `mutation Identify($input: IdentifyVisitorInput!) {
   identifyVisitor(input: $input) { contact { id email name } linkedConversationCount }
 }`;
 
-export interface IdentifyVariables {
-  readonly input: { email: string; name?: string; identityToken?: string };
-  readonly [key: string]: unknown;
-}
-
-/** What `identify` resolves with and the `identified` event carries. */
-export interface IdentifyResult {
-  readonly contact: { readonly id: string; readonly email: string; readonly name: string | null };
-  readonly linkedConversationCount: number;
-}
-
-export interface IdentifyData {
-  readonly identifyVisitor: IdentifyResult;
-}
-
-export const SEND_MESSAGE_MUTATION = `mutation Send($input: SendMessageInput!) {
-  sendMessage(input: $input) { ${MESSAGE_FIELDS} }
+export const SEND_MESSAGE_MUTATION: Operation<SendMutation, SendMutationVariables> =
+  /* GraphQL */ `mutation Send($input: SendMessageInput!) {
+  sendMessage(input: $input) { id conversationId author body clientMessageId createdAt }
 }`;
 
-export interface SendMessageData {
-  readonly sendMessage: MessageData;
-}
+export const RESET_MUTATION: Operation<ResetMutation, ResetMutationVariables> =
+  /* GraphQL */ `mutation Reset { resetVisitor { endedVisitorId } }`;
 
-export const RESET_MUTATION = 'mutation Reset { resetVisitor { endedVisitorId } }';
-
-export const VISITOR_EVENTS_SUBSCRIPTION = `subscription Events($after: ID) {
-  visitorEvents(after: $after) { ... on VisitorMessageAdded { message { ${MESSAGE_FIELDS} } } }
+export const VISITOR_EVENTS_SUBSCRIPTION: Operation<
+  EventsSubscription,
+  EventsSubscriptionVariables
+> = /* GraphQL */ `subscription Events($after: ID) {
+  visitorEvents(after: $after) { ... on VisitorMessageAdded { message {
+    id conversationId author body clientMessageId createdAt } } }
 }`;
-
-export interface VisitorEventsData {
-  readonly visitorEvents: { readonly message?: MessageData };
-}

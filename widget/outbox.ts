@@ -5,7 +5,7 @@
  */
 import { NETWORK_ERROR, WidgetError } from './client.ts';
 import type { Link } from './link.ts';
-import { SEND_MESSAGE_MUTATION, type SendMessageData } from './operations.ts';
+import { SEND_MESSAGE_MUTATION } from './operations.ts';
 import type { StoredMessage } from './storage.ts';
 import type { Thread } from './thread.ts';
 
@@ -53,13 +53,9 @@ export class Outbox {
         const generation = link.generation;
         next.inFlight = true;
         try {
-          const data = await connection.execute<SendMessageData>(
-            'mutation',
-            SEND_MESSAGE_MUTATION,
-            {
-              input: { body: next.body, clientMessageId: next.clientMessageId },
-            },
-          );
+          const data = await connection.execute('mutation', SEND_MESSAGE_MUTATION, {
+            input: { body: next.body, clientMessageId: next.clientMessageId },
+          });
           if (!link.isCurrent(generation)) return;
           const added = thread.confirm(next, data.sendMessage);
           if (added !== null) this.#options.announce(added);

@@ -135,7 +135,7 @@ export class Session {
     if (old === null) return;
     try {
       if (wasConnected)
-        await withTimeout(old.execute('mutation', RESET_MUTATION), RESET_TIMEOUT_MS);
+        await withTimeout(old.execute('mutation', RESET_MUTATION, {}), RESET_TIMEOUT_MS);
     } finally {
       old.dispose();
     }

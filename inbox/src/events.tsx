@@ -1,7 +1,16 @@
 import { createContext, type ReactNode, useContext, useEffect, useRef } from 'react';
 import type { InboxClient } from './client.ts';
 import { type InboxError, toInboxError } from './errors.ts';
-import { type InboxEvent, InboxEventsSubscription } from './graphql.ts';
+import type { InboxEvent } from './fragments.ts';
+import { graphql } from './gql/index.ts';
+
+const InboxEventsSubscription = graphql(`
+  subscription InboxEvents($after: ID) {
+    inboxEvents(after: $after) {
+      ...InboxEventFields
+    }
+  }
+`);
 
 type Listener = (event: InboxEvent) => void;
 

@@ -3,7 +3,7 @@ import { Provider } from 'urql';
 import { type ConnectionState, createInboxClient, type InboxClient } from '../client.ts';
 import { type InboxError, toInboxError } from '../errors.ts';
 import { InboxEventsProvider } from '../events.tsx';
-import { LogoutMutation } from '../graphql.ts';
+import { graphql } from '../gql/index.ts';
 import { useRoute } from '../router.tsx';
 import type { Session } from '../session.ts';
 import { ContactsPage } from './ContactsPage.tsx';
@@ -11,6 +11,12 @@ import { ConversationsPage } from './ConversationsPage.tsx';
 import { ErrorMessage } from './ErrorMessage.tsx';
 import { Header } from './Header.tsx';
 import { SettingsPage } from './SettingsPage.tsx';
+
+const LogoutMutation = graphql(`
+  mutation Logout {
+    logout
+  }
+`);
 
 /** Everything a logged-in agent sees: one client, one event stream, one page at a time. */
 export function AgentApp(props: { session: Session; onLogout: (reason: string | null) => void }) {

@@ -2,9 +2,29 @@ import { useState } from 'react';
 import { useMutation } from 'urql';
 import { toInboxError } from '../errors.ts';
 import { formatDate } from '../format.ts';
-import { type ApiKey, CreateApiKeyMutation, RevokeApiKeyMutation } from '../graphql.ts';
+import type { ApiKey } from '../fragments.ts';
+import { graphql } from '../gql/index.ts';
 import { CopyButton } from './CopyButton.tsx';
 import { ErrorMessage } from './ErrorMessage.tsx';
+
+const CreateApiKeyMutation = graphql(`
+  mutation CreateApiKey {
+    createApiKey {
+      apiKey {
+        ...ApiKeyFields
+      }
+      secret
+    }
+  }
+`);
+
+const RevokeApiKeyMutation = graphql(`
+  mutation RevokeApiKey($id: ID!) {
+    revokeApiKey(id: $id) {
+      ...ApiKeyFields
+    }
+  }
+`);
 
 /** The workspace's API keys: create one (its secret shown once), revoke one (asked twice). */
 export function ApiKeys(props: { apiKeys: readonly ApiKey[]; onChanged: () => void }) {

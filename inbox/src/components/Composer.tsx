@@ -1,8 +1,17 @@
 import { type FormEvent, type KeyboardEvent, useRef, useState } from 'react';
 import { useClient } from 'urql';
 import { type InboxError, toInboxError } from '../errors.ts';
-import { type Message, ReplyMutation } from '../graphql.ts';
+import type { Message } from '../fragments.ts';
+import { graphql } from '../gql/index.ts';
 import { randomId } from '../ids.ts';
+
+const ReplyMutation = graphql(`
+  mutation Reply($input: ReplyToConversationInput!) {
+    replyToConversation(input: $input) {
+      ...MessageFields
+    }
+  }
+`);
 
 /**
  * The reply box. Enter sends, Shift+Enter starts a new line. While a reply is on its way the

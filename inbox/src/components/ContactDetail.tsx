@@ -1,13 +1,12 @@
-import { useQuery } from 'urql';
 import { toInboxError } from '../errors.ts';
-import { ContactQuery } from '../graphql.ts';
+import { useContact } from '../hooks/useContact.ts';
 import { ContactDates } from './ContactDates.tsx';
 import { ErrorMessage } from './ErrorMessage.tsx';
 import { OtherConversations } from './OtherConversations.tsx';
 
 /** One contact: who, whether verified, when seen, and every conversation. */
 export function ContactDetail(props: { contactId: string }) {
-  const [result] = useQuery({ query: ContactQuery, variables: { id: props.contactId } });
+  const result = useContact(props.contactId);
   const contact = result.data?.contact;
   if (result.error && !contact) return <ErrorMessage error={toInboxError(result.error)} />;
   if (contact === undefined) return <p className="loading">Loading…</p>;

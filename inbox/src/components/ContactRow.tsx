@@ -1,11 +1,8 @@
 import { formatTime } from '../format.ts';
-import type { ContactSummary } from '../graphql.ts';
+import type { ContactListRow } from '../hooks/useContactSearch.ts';
 import { Link } from '../router.tsx';
 
-export function ContactRow(props: {
-  contact: ContactSummary & { lastSeenAt: string };
-  selected: boolean;
-}) {
+export function ContactRow(props: { contact: ContactListRow; selected: boolean }) {
   const { contact } = props;
   return (
     <li className={`contact-row ${props.selected ? 'selected' : ''}`} data-id={contact.id}>

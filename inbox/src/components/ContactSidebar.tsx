@@ -1,7 +1,7 @@
-import { useQuery } from 'urql';
 import { toInboxError } from '../errors.ts';
 import { formatDate } from '../format.ts';
-import { ContactQuery, type ConversationSummary } from '../graphql.ts';
+import type { ConversationSummary } from '../fragments.ts';
+import { useContact } from '../hooks/useContact.ts';
 import { ContactDates } from './ContactDates.tsx';
 import { ErrorMessage } from './ErrorMessage.tsx';
 import { IdentityLine } from './IdentityLine.tsx';
@@ -43,7 +43,7 @@ export function ContactSidebar(props: { conversation: ConversationSummary }) {
 }
 
 function ContactDetails(props: { contactId: string; conversationId: string }) {
-  const [result] = useQuery({ query: ContactQuery, variables: { id: props.contactId } });
+  const result = useContact(props.contactId);
   const contact = result.data?.contact;
   if (result.error && !contact) return <ErrorMessage error={toInboxError(result.error)} />;
   if (!contact) return <p className="loading">Loading…</p>;

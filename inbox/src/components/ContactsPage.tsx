@@ -3,7 +3,7 @@ import { useContactSearch } from '../hooks/useContactSearch.ts';
 import { useDebounced } from '../hooks/useDebounced.ts';
 import { ContactDetail } from './ContactDetail.tsx';
 import { ContactRow } from './ContactRow.tsx';
-import { ErrorMessage } from './ErrorMessage.tsx';
+import { PagedRows } from './PagedRows.tsx';
 
 /** How long typing must pause before the search runs. */
 const SEARCH_DELAY_MS = 250;
@@ -11,7 +11,7 @@ const SEARCH_DELAY_MS = 250;
 export function ContactsPage(props: { contactId: string | null }) {
   const [text, setText] = useState('');
   const search = useDebounced(text, SEARCH_DELAY_MS);
-  const result = useContactSearch(search);
+  const contacts = useContactSearch(search);
   return (
     <div className={`contacts ${props.contactId ? 'has-selection' : ''}`}>
       <section className="contact-list" aria-label="Contacts">
@@ -24,25 +24,12 @@ export function ContactsPage(props: { contactId: string | null }) {
             onChange={(event) => setText(event.target.value)}
           />
         </label>
-        <ErrorMessage error={result.error} />
-        <ul>
-          {result.contacts.map((contact) => (
-            <ContactRow
-              key={contact.id}
-              contact={contact}
-              selected={contact.id === props.contactId}
-            />
-          ))}
-        </ul>
-        {!result.loading && result.contacts.length === 0 && !result.error && (
-          <p className="empty">{search.trim() ? 'No contact matches.' : 'No contacts yet.'}</p>
-        )}
-        {result.loading && <p className="loading">Loading…</p>}
-        {result.hasMore && !result.loading && (
-          <button type="button" className="more" onClick={result.loadMore}>
-            Load more
-          </button>
-        )}
+        <PagedRows
+          list={contacts}
+          empty={search.trim() ? 'No contact matches.' : 'No contacts yet.'}
+          selectedId={props.contactId}
+          row={(contact, selected) => <ContactRow contact={contact} selected={selected} />}
+        />
       </section>
       {props.contactId ? (
         <ContactDetail key={props.contactId} contactId={props.contactId} />

@@ -1,7 +1,7 @@
-import type { ConversationStatus } from '../graphql.ts';
+import type { ConversationStatus } from '../fragments.ts';
 import { useConversationList } from '../hooks/useConversationList.ts';
 import { ConversationRow } from './ConversationRow.tsx';
-import { ErrorMessage } from './ErrorMessage.tsx';
+import { PagedRows } from './PagedRows.tsx';
 
 const TABS: ReadonlyArray<{ status: ConversationStatus; label: string }> = [
   { status: 'OPEN', label: 'Open' },
@@ -29,27 +29,14 @@ export function ConversationList(props: {
           </button>
         ))}
       </fieldset>
-      <ErrorMessage error={list.error} />
-      <ul>
-        {list.conversations.map((conversation) => (
-          <ConversationRow
-            key={conversation.id}
-            conversation={conversation}
-            selected={conversation.id === props.selectedId}
-          />
-        ))}
-      </ul>
-      {!list.loading && list.conversations.length === 0 && !list.error && (
-        <p className="empty">
-          {props.status === 'OPEN' ? 'No open conversations.' : 'No closed conversations.'}
-        </p>
-      )}
-      {list.loading && <p className="loading">Loading…</p>}
-      {list.hasMore && !list.loading && (
-        <button type="button" className="more" onClick={list.loadMore}>
-          Load more
-        </button>
-      )}
+      <PagedRows
+        list={list}
+        empty={props.status === 'OPEN' ? 'No open conversations.' : 'No closed conversations.'}
+        selectedId={props.selectedId}
+        row={(conversation, selected) => (
+          <ConversationRow conversation={conversation} selected={selected} />
+        )}
+      />
     </section>
   );
 }

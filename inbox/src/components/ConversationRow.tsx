@@ -1,5 +1,5 @@
 import { formatTime } from '../format.ts';
-import type { ConversationSummary } from '../graphql.ts';
+import type { ConversationSummary } from '../fragments.ts';
 import { Link } from '../router.tsx';
 import { IdentityBadge } from './IdentityBadge.tsx';
 

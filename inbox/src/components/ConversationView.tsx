@@ -2,12 +2,28 @@ import { useState } from 'react';
 import { useClient } from 'urql';
 import { type InboxError, toInboxError } from '../errors.ts';
 import { contactLabel } from '../format.ts';
-import { CloseConversationMutation, ReopenConversationMutation } from '../graphql.ts';
+import { graphql } from '../gql/index.ts';
 import { useThread } from '../hooks/useThread.ts';
 import { Composer } from './Composer.tsx';
 import { ContactSidebar } from './ContactSidebar.tsx';
 import { ErrorMessage } from './ErrorMessage.tsx';
 import { Thread } from './Thread.tsx';
+
+const CloseConversationMutation = graphql(`
+  mutation CloseConversation($id: ID!) {
+    closeConversation(id: $id) {
+      ...ConversationFields
+    }
+  }
+`);
+
+const ReopenConversationMutation = graphql(`
+  mutation ReopenConversation($id: ID!) {
+    reopenConversation(id: $id) {
+      ...ConversationFields
+    }
+  }
+`);
 
 export function ConversationView(props: { conversationId: string }) {
   const client = useClient();

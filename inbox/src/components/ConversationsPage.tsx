@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { ConversationStatus } from '../graphql.ts';
+import type { ConversationStatus } from '../fragments.ts';
 import { ConversationList } from './ConversationList.tsx';
 import { ConversationView } from './ConversationView.tsx';
 

@@ -1,4 +1,4 @@
-import type { ContactSummary } from '../graphql.ts';
+import type { ContactSummary } from '../fragments.ts';
 
 /** Explanations shown beside the badge and as its tooltip. */
 export const VERIFIED_EXPLANATION =

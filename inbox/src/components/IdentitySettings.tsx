@@ -2,9 +2,28 @@ import { useEffect, useState } from 'react';
 import { useMutation } from 'urql';
 import { toInboxError } from '../errors.ts';
 import { formatDate } from '../format.ts';
-import { RotateSecretMutation, UpdateSettingsMutation, type Workspace } from '../graphql.ts';
+import type { Workspace } from '../fragments.ts';
+import { graphql } from '../gql/index.ts';
 import { CopyButton } from './CopyButton.tsx';
 import { ErrorMessage } from './ErrorMessage.tsx';
+
+const UpdateSettingsMutation = graphql(`
+  mutation UpdateWorkspaceSettings($input: UpdateWorkspaceSettingsInput!) {
+    updateWorkspaceSettings(input: $input) {
+      ...WorkspaceFields
+    }
+  }
+`);
+
+const RotateSecretMutation = graphql(`
+  mutation RotateIdentitySecret {
+    rotateIdentitySecret {
+      kid
+      secret
+      previousKidExpiresAt
+    }
+  }
+`);
 
 /** Verified identity: the switch that requires it, and rotation of the signing secret. */
 export function IdentitySettings(props: { workspace: Workspace; onChanged: () => void }) {

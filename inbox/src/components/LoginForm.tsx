@@ -2,9 +2,23 @@ import { type FormEvent, useMemo, useState } from 'react';
 import { ErrorCode } from '../../../protocol/index.ts';
 import { createAnonymousClient } from '../client.ts';
 import { type InboxError, toInboxError } from '../errors.ts';
-import { LoginMutation } from '../graphql.ts';
+import { graphql } from '../gql/index.ts';
 import type { Session } from '../session.ts';
 import { ErrorMessage } from './ErrorMessage.tsx';
+
+const LoginMutation = graphql(`
+  mutation Login($email: String!, $password: String!) {
+    login(email: $email, password: $password) {
+      token
+      expiresAt
+      agent {
+        id
+        email
+        name
+      }
+    }
+  }
+`);
 
 export function LoginForm(props: { onLogin: (session: Session) => void; notice: string | null }) {
   const client = useMemo(createAnonymousClient, []);

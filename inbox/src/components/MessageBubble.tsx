@@ -1,5 +1,5 @@
 import { formatDate, formatTime } from '../format.ts';
-import type { Message } from '../graphql.ts';
+import type { Message } from '../fragments.ts';
 
 /** One message, on the agent's side or the visitor's. The body is text, never HTML. */
 export function MessageBubble(props: { message: Message; pending?: boolean }) {

@@ -1,10 +1,21 @@
 import { useQuery } from 'urql';
 import { toInboxError } from '../errors.ts';
-import { SettingsQuery } from '../graphql.ts';
+import { graphql } from '../gql/index.ts';
 import { ApiKeys } from './ApiKeys.tsx';
 import { ErrorMessage } from './ErrorMessage.tsx';
 import { IdentitySettings } from './IdentitySettings.tsx';
 import { InstallSnippet } from './InstallSnippet.tsx';
+
+const SettingsQuery = graphql(`
+  query Settings {
+    workspace {
+      ...WorkspaceFields
+    }
+    apiKeys {
+      ...ApiKeyFields
+    }
+  }
+`);
 
 export function SettingsPage() {
   const [result, refetch] = useQuery({ query: SettingsQuery, variables: {} });

@@ -2,16 +2,34 @@ import { useCallback, useEffect, useState } from 'react';
 import { useClient } from 'urql';
 import { type InboxError, toInboxError } from '../errors.ts';
 import { useInboxEvent } from '../events.tsx';
-import {
-  ConversationQuery,
-  type ConversationSummary,
-  type Message,
-  OlderMessagesQuery,
-} from '../graphql.ts';
+import type { ConversationSummary, Message } from '../fragments.ts';
+import { graphql } from '../gql/index.ts';
 import { mergeMessages } from '../state/messages.ts';
 
 /** Messages loaded at first and per page back. */
 export const THREAD_PAGE = 30;
+
+const ConversationQuery = graphql(`
+  query Conversation($id: ID!, $last: Int) {
+    conversation(id: $id) {
+      ...ConversationFields
+      messages(last: $last) {
+        ...MessageFields
+      }
+    }
+  }
+`);
+
+const OlderMessagesQuery = graphql(`
+  query OlderMessages($id: ID!, $last: Int, $before: ID) {
+    conversation(id: $id) {
+      id
+      messages(last: $last, before: $before) {
+        ...MessageFields
+      }
+    }
+  }
+`);
 
 export interface Thread {
   readonly conversation: ConversationSummary | null;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { ContactSummary, ConversationSummary, InboxEvent } from '../graphql.ts';
-import { applyEvent, mergeConversations } from './conversations.ts';
+import type { ContactSummary, ConversationSummary, InboxEvent } from '../fragments.ts';
+import { applyEvent } from './conversations.ts';
 
 function conversation(id: string, at: string, extra: Partial<ConversationSummary> = {}) {
   return {
@@ -65,9 +65,5 @@ describe('the conversation list under events', () => {
     );
     expect(list[0]).toEqual({ ...a, contact, identityVerified: true });
     expect(list[1]).toBe(b);
-  });
-
-  it('merges pages without duplicates', () => {
-    expect(mergeConversations([a, b], [b, conversation('c', a.createdAt)])).toHaveLength(3);
   });
 });

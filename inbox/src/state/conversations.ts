@@ -1,4 +1,4 @@
-import type { ConversationStatus, ConversationSummary, InboxEvent } from '../graphql.ts';
+import type { ConversationStatus, ConversationSummary, InboxEvent } from '../fragments.ts';
 
 /** The list after one event: the conversation updated, added, or removed if its status left. */
 export function applyEvent(
@@ -21,16 +21,6 @@ export function applyEvent(
     );
   }
   return list as ConversationSummary[];
-}
-
-/** Both lists as one, each conversation once, the incoming copy winning. */
-export function mergeConversations(
-  current: readonly ConversationSummary[],
-  incoming: readonly ConversationSummary[],
-): ConversationSummary[] {
-  const byId = new Map(current.map((item) => [item.id, item]));
-  for (const item of incoming) byId.set(item.id, item);
-  return [...byId.values()];
 }
 
 /** Newest activity first (sorts in place). */

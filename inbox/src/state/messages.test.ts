@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Message } from '../graphql.ts';
+import type { Message } from '../fragments.ts';
 import { mergeMessages } from './messages.ts';
 
 function message(id: string, createdAt: string): Message {

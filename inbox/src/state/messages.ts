@@ -1,4 +1,4 @@
-import type { Message } from '../graphql.ts';
+import type { Message } from '../fragments.ts';
 
 /** Both lists as one, each message once, oldest first. */
 export function mergeMessages(a: readonly Message[], b: readonly Message[]): Message[] {
