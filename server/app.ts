@@ -15,6 +15,7 @@ import { useQueryLimits } from './graphql/limits.ts';
 import { schema } from './graphql/schema/index.ts';
 import { type SocketContext, serveGraphqlWs } from './graphql/websocket.ts';
 import { channels } from './realtime/channels.ts';
+import { publisherOver } from './realtime/event-publisher.ts';
 import { OwnedSockets } from './realtime/owned-sockets.ts';
 import { createPubSub } from './realtime/pubsub.ts';
 import { connectRedis } from './realtime/redis.ts';
@@ -60,6 +61,7 @@ export async function buildApp(config: Config): Promise<App> {
   }
   const { db } = database;
   const events = pubsub;
+  const publisher = publisherOver(events);
   const rateLimits = createRateLimits(limitsRedis);
   const yoga = createYoga<SocketContext>({
     schema,
@@ -72,6 +74,7 @@ export async function buildApp(config: Config): Promise<App> {
       const principal = token ? await authenticate(db, token) : null;
       return {
         db,
+        publisher,
         pubsub: events,
         rateLimits,
         visitorSession: visitorSession ?? null,
@@ -98,7 +101,7 @@ export async function buildApp(config: Config): Promise<App> {
     });
   });
   const sockets = new OwnedSockets();
-  const websocket = serveGraphqlWs({ server, yoga, db, pubsub: events, sockets });
+  const websocket = serveGraphqlWs({ server, yoga, db, publisher, sockets });
   const stopListeningToVisitors = events.listen(channels.endedVisitors, ({ visitorId }) =>
     sockets.closeAll(visitorId, CloseCode.Forbidden, ForbiddenReason.VisitorEnded),
   );

@@ -47,6 +47,19 @@ describe('layers', () => {
     },
   );
 
+  it.each(['server/identity', 'server/conversations', 'server/access', 'server/db'])(
+    'the domain in %s never imports realtime/: it records events, realtime/ publishes them',
+    (folder) => {
+      // Tests may open a real Redis with realtime's helper; the code that ships may not.
+      const shipped = importsUnder(folder).filter(({ file }) => !/\.test\.tsx?$/.test(file));
+      expect(
+        shipped
+          .filter(({ target }) => target.startsWith('server/realtime/'))
+          .map(({ file, specifier }) => `${file} imports ${specifier}`),
+      ).toEqual([]);
+    },
+  );
+
   it('the contract in protocol/ imports nothing', () => {
     expect(
       importsUnder('protocol').map(({ file, specifier }) => `${file} imports ${specifier}`),

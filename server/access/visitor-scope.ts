@@ -3,8 +3,6 @@ import { type ConversationModel, toConversation } from '../conversations/convers
 import { type MessageModel, toMessage } from '../conversations/messages.ts';
 import type { Database, Executor } from '../db/database.ts';
 import type { VisitorModel } from '../identity/visitors.ts';
-import { channels } from '../realtime/channels.ts';
-import type { PubSub } from '../realtime/pubsub.ts';
 
 /**
  * The conversations a visitor may read. A visitor verified by an identity token sees the
@@ -88,39 +86,15 @@ export async function findScopeMessageSeq(
   return row?.seq;
 }
 
-/**
- * Listens to every new message of the scope, in publication order. A verified visitor
- * listens on its contact's channel, which also carries messages of the contact's unverified
- * visitors: those are dropped after a look-up (a conversation once visible stays visible,
- * so only visible ones are remembered).
- */
-export function listenToScope(
+/** Whether the conversation is one of the scope's. */
+export async function isConversationInScope(
   db: Executor,
-  pubsub: PubSub,
   scope: VisitorScope,
-  onMessage: (message: MessageModel) => void,
-): () => void {
-  if (scope.kind === 'visitor') {
-    return pubsub.listen(channels.visitorMessages(scope.visitorId), onMessage);
-  }
-  const visible = new Set<string>();
-  let delivered = Promise.resolve();
-  const admit = async (message: MessageModel): Promise<boolean> => {
-    if (visible.has(message.conversationId)) return true;
-    const row = await inScope(db.selectFrom('conversations'), scope)
-      .select('conversations.id')
-      .where('conversations.id', '=', message.conversationId)
-      .executeTakeFirst();
-    const found = row !== undefined;
-    if (found) visible.add(message.conversationId);
-    return found;
-  };
-  return pubsub.listen(channels.contactMessages(scope.contactId), (message) => {
-    // Chained, so a look-up never lets a later message overtake an earlier one.
-    delivered = delivered
-      .then(async () => {
-        if (await admit(message)) onMessage(message);
-      })
-      .catch((error: unknown) => console.error('Dropped a message for a verified visitor:', error));
-  });
+  conversationId: string,
+): Promise<boolean> {
+  const row = await inScope(db.selectFrom('conversations'), scope)
+    .select('conversations.id')
+    .where('conversations.id', '=', conversationId)
+    .executeTakeFirst();
+  return row !== undefined;
 }

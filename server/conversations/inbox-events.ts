@@ -1,7 +1,6 @@
 import { sql } from 'kysely';
-import type { Executor, InboxEventKind, InboxEventRow, Transaction } from '../db/database.ts';
-import { channels } from '../realtime/channels.ts';
-import type { PubSub } from '../realtime/pubsub.ts';
+import type { Executor, InboxEventKind, InboxEventRow } from '../db/database.ts';
+import type { UnitOfWork } from '../db/unit-of-work.ts';
 
 /**
  * One entry of a workspace's inbox log, as the API and pub/sub carry it. Plain JSON, so it
@@ -36,6 +35,12 @@ export function toInboxEvent(row: InboxEventRow): InboxEventModel {
   };
 }
 
+/** The domain event of an appended inbox event: published on its workspace's channel. */
+export interface InboxEventAppended {
+  readonly kind: 'inbox-event-appended';
+  readonly event: InboxEventModel;
+}
+
 export interface NewInboxEvent {
   readonly workspaceId: string;
   readonly kind: InboxEventKind;
@@ -49,18 +54,18 @@ export interface NewInboxEvent {
 const INBOX_LOG_LOCK = 0x1b0c;
 
 /**
- * Records an event in the workspace's log, inside the transaction of the change it records:
- * the event exists exactly when the change does. Publish the returned model with
- * {@link publishInboxEvents} after the transaction commits.
+ * Records an event in the workspace's log, inside the unit of work of the change it records:
+ * the event exists exactly when the change does, and is published once the unit commits.
  *
  * Appends in one workspace are serialised until commit (a transaction-scoped advisory lock),
  * so `seq` order is commit order and `inboxEvents(after)` can never skip an event that
  * committed late with a smaller `seq`. Take row locks (the visitor's) before calling this.
  */
 export async function appendInboxEvent(
-  trx: Transaction,
+  work: UnitOfWork<InboxEventAppended>,
   event: NewInboxEvent,
-): Promise<InboxEventModel> {
+): Promise<void> {
+  const { trx } = work;
   await sql`select pg_advisory_xact_lock(${INBOX_LOG_LOCK}, hashtext(${event.workspaceId}))`.execute(
     trx,
   );
@@ -76,12 +81,7 @@ export async function appendInboxEvent(
     })
     .returningAll()
     .executeTakeFirstOrThrow();
-  return toInboxEvent(row);
-}
-
-/** Publishes committed events on their workspaces' channels. */
-export function publishInboxEvents(pubsub: PubSub, events: readonly InboxEventModel[]): void {
-  for (const event of events) pubsub.publish(channels.inboxEvents(event.workspaceId), event);
+  work.record({ kind: 'inbox-event-appended', event: toInboxEvent(row) });
 }
 
 /** The position of an event, if it belongs to the workspace. */

@@ -1,23 +1,13 @@
 import type { ConversationRow, Db, Transaction } from '../db/database.ts';
+import { runUnitOfWork } from '../db/unit-of-work.ts';
 import { badUserInput, notFound } from '../errors.ts';
-import type { MessageAudience } from '../realtime/message-events.ts';
-import { appendInboxEvent, type InboxEventModel } from './inbox-events.ts';
+import type { DomainEventPublisher } from './events.ts';
+import { appendInboxEvent } from './inbox-events.ts';
 import { insertMessage, type MessageModel, toMessage } from './messages.ts';
 
-/** The stored reply; `created` false when the clientMessageId was used before (nothing written). */
-export type ReplyResult =
-  | {
-      readonly created: true;
-      readonly message: MessageModel;
-      /** Who sees the message live: publish with `publishMessage` after commit. */
-      readonly audience: MessageAudience;
-      /** Recorded in the transaction; publish after commit (`publishInboxEvents`). */
-      readonly inboxEvents: readonly InboxEventModel[];
-    }
-  | { readonly created: false; readonly message: MessageModel };
-
 /**
- * Adds an agent's message to a conversation of the agent's workspace. A repeated
+ * Adds an agent's message to a conversation of the agent's workspace; once committed, it is
+ * published to the visitor (and its contact's verified visitors) and to the inbox. A repeated
  * `clientMessageId` in the conversation returns the stored message and writes nothing.
  * A conversation of another workspace is NOT_FOUND; a closed one is BAD_USER_INPUT on
  * `input.conversationId` (reopen it first): a reply never reopens a conversation on its own,
@@ -25,14 +15,16 @@ export type ReplyResult =
  */
 export async function replyToConversation(
   db: Db,
+  publisher: DomainEventPublisher,
   agent: { readonly workspaceId: string; readonly agentId: string },
   input: {
     readonly conversationId: string;
     readonly body: string;
     readonly clientMessageId: string;
   },
-): Promise<ReplyResult> {
-  return db.transaction().execute(async (trx) => {
+): Promise<MessageModel> {
+  return runUnitOfWork(db, publisher, async (work) => {
+    const { trx } = work;
     const conversation = await lockConversation(trx, agent.workspaceId, input.conversationId);
     const existing = await trx
       .selectFrom('messages')
@@ -41,7 +33,7 @@ export async function replyToConversation(
       .where('author', '=', 'agent')
       .where('client_message_id', '=', input.clientMessageId)
       .executeTakeFirst();
-    if (existing !== undefined) return { created: false, message: toMessage(existing) };
+    if (existing !== undefined) return toMessage(existing);
     if (conversation.status === 'closed') {
       throw badUserInput(
         'input.conversationId',
@@ -56,7 +48,13 @@ export async function replyToConversation(
       client_message_id: input.clientMessageId,
       body: input.body,
     });
-    const event = await appendInboxEvent(trx, {
+    const message = toMessage(row);
+    work.record({
+      kind: 'message-added',
+      message,
+      audience: { visitorId: conversation.visitor_id, contactId: conversation.contact_id },
+    });
+    await appendInboxEvent(work, {
       workspaceId: agent.workspaceId,
       kind: 'message_added',
       conversationId: conversation.id,
@@ -64,12 +62,7 @@ export async function replyToConversation(
       visitorId: conversation.visitor_id,
       contactId: conversation.contact_id,
     });
-    return {
-      created: true,
-      message: toMessage(row),
-      audience: { visitorId: conversation.visitor_id, contactId: conversation.contact_id },
-      inboxEvents: [event],
-    };
+    return message;
   });
 }
 

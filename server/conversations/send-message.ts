@@ -1,29 +1,24 @@
 import type { Db, Transaction, VisitorRow } from '../db/database.ts';
+import { runUnitOfWork } from '../db/unit-of-work.ts';
 import { requireActiveVisitor, type VisitorRef } from '../identity/visitors.ts';
-import { appendInboxEvent, type InboxEventModel } from './inbox-events.ts';
+import type { DomainEventPublisher } from './events.ts';
+import { appendInboxEvent } from './inbox-events.ts';
 import { insertMessage, type MessageModel, toMessage } from './messages.ts';
-
-export interface SendResult {
-  readonly message: MessageModel;
-  /** False when the clientMessageId was already used and the stored message is returned. */
-  readonly created: boolean;
-  /** The contact of the message's conversation, if linked: its verified visitors see it too. */
-  readonly contactId: string | null;
-  /** Recorded in the transaction (none for a repeat); publish after commit. */
-  readonly inboxEvents: readonly InboxEventModel[];
-}
 
 /**
  * Stores a visitor's message in its open conversation, opening one (with the visitor's
  * contact, if identified) when there is none. A repeated `clientMessageId` returns the
  * stored message and writes nothing, so a client may resend freely after a lost answer.
+ * Once committed, a new message is published to whoever sees it live and to the inbox.
  */
 export async function sendVisitorMessage(
   db: Db,
+  publisher: DomainEventPublisher,
   visitor: VisitorRef,
   input: { body: string; clientMessageId: string },
-): Promise<SendResult> {
-  return db.transaction().execute(async (trx) => {
+): Promise<MessageModel> {
+  return runUnitOfWork(db, publisher, async (work) => {
+    const { trx } = work;
     const current = await requireActiveVisitor(trx, visitor, { forUpdate: true });
     const existing = await trx
       .selectFrom('messages')
@@ -31,14 +26,7 @@ export async function sendVisitorMessage(
       .where('author_visitor_id', '=', visitor.id)
       .where('client_message_id', '=', input.clientMessageId)
       .executeTakeFirst();
-    if (existing !== undefined) {
-      return {
-        message: toMessage(existing),
-        created: false,
-        contactId: current.contact_id,
-        inboxEvents: [],
-      };
-    }
+    if (existing !== undefined) return toMessage(existing);
     if (current.contact_id !== null) {
       // The contact's verified visitors replay its messages by seq across all its visitors:
       // serialising the contact's writes makes seq order equal commit order there too.
@@ -62,20 +50,17 @@ export async function sendVisitorMessage(
       client_message_id: input.clientMessageId,
       body: input.body,
     });
+    const message = toMessage(row);
+    work.record({ kind: 'message-added', message, audience: { visitorId: visitor.id, contactId } });
     const about = {
       workspaceId: current.workspace_id,
       conversationId,
       visitorId: visitor.id,
       contactId,
     };
-    const inboxEvents = [];
-    if (opened) {
-      inboxEvents.push(await appendInboxEvent(trx, { ...about, kind: 'conversation_created' }));
-    }
-    inboxEvents.push(
-      await appendInboxEvent(trx, { ...about, kind: 'message_added', messageId: row.id }),
-    );
-    return { message: toMessage(row), created: true, contactId, inboxEvents };
+    if (opened) await appendInboxEvent(work, { ...about, kind: 'conversation_created' });
+    await appendInboxEvent(work, { ...about, kind: 'message_added', messageId: row.id });
+    return message;
   });
 }
 

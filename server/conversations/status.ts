@@ -1,30 +1,29 @@
 import { ErrorCode } from '../../protocol/index.ts';
 import type { ConversationStatus, Db } from '../db/database.ts';
+import { runUnitOfWork } from '../db/unit-of-work.ts';
 import { SonnyError } from '../errors.ts';
 import { type ConversationModel, toConversation } from './conversations.ts';
-import { appendInboxEvent, type InboxEventModel } from './inbox-events.ts';
+import type { DomainEventPublisher } from './events.ts';
+import { appendInboxEvent } from './inbox-events.ts';
 import { lockConversation } from './reply.ts';
-
-export interface StatusChange {
-  readonly conversation: ConversationModel;
-  /** Empty when the conversation already had the status; publish after commit. */
-  readonly inboxEvents: readonly InboxEventModel[];
-}
 
 /**
  * Closes or reopens a conversation of the workspace. Setting the status it already has
  * changes nothing and records no event. A visitor has at most one open conversation (its
  * messages go there), so reopening while the visitor has another open one is refused with
  * BAD_USER_INPUT on `id`, naming that conversation in `extensions.openConversationId`:
- * close that one first. Unknown or another workspace's conversation: NOT_FOUND.
+ * close that one first. Unknown or another workspace's conversation: NOT_FOUND. A change is
+ * published to the inbox once committed.
  */
 export async function setConversationStatus(
   db: Db,
+  publisher: DomainEventPublisher,
   workspaceId: string,
   conversationId: string,
   status: ConversationStatus,
-): Promise<StatusChange> {
-  return db.transaction().execute(async (trx) => {
+): Promise<ConversationModel> {
+  return runUnitOfWork(db, publisher, async (work) => {
+    const { trx } = work;
     const locked = await lockConversation(trx, workspaceId, conversationId);
     if (locked.status === 'closed' && status === 'open') {
       const other = await trx
@@ -47,7 +46,7 @@ export async function setConversationStatus(
         .selectAll()
         .where('id', '=', locked.id)
         .executeTakeFirstOrThrow();
-      return { conversation: toConversation(row), inboxEvents: [] };
+      return toConversation(row);
     }
     const row = await trx
       .updateTable('conversations')
@@ -55,13 +54,13 @@ export async function setConversationStatus(
       .where('id', '=', locked.id)
       .returningAll()
       .executeTakeFirstOrThrow();
-    const event = await appendInboxEvent(trx, {
+    await appendInboxEvent(work, {
       workspaceId,
       kind: status === 'open' ? 'conversation_reopened' : 'conversation_closed',
       conversationId: row.id,
       visitorId: row.visitor_id,
       contactId: row.contact_id,
     });
-    return { conversation: toConversation(row), inboxEvents: [event] };
+    return toConversation(row);
   });
 }

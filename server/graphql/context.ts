@@ -1,5 +1,6 @@
 import type { AgentPrincipal, ApiKeyPrincipal, Principal } from '../access/principal.ts';
 import type { RateLimits } from '../access/rate-limit.ts';
+import type { DomainEventPublisher } from '../conversations/events.ts';
 import type { Db } from '../db/database.ts';
 import type { VisitorRef } from '../identity/visitors.ts';
 import type { PubSub } from '../realtime/pubsub.ts';
@@ -14,6 +15,9 @@ export interface VisitorSession {
 /** What every resolver receives. */
 export interface Context {
   readonly db: Db;
+  /** Where the domain's writes publish their events after commit; pass it to every write. */
+  readonly publisher: DomainEventPublisher;
+  /** For subscriptions, and signals that close sockets. */
   readonly pubsub: PubSub;
   /** Visitor messages by visitor id, login attempts by email: across instances with Redis. */
   readonly rateLimits: RateLimits;

@@ -11,12 +11,11 @@ import {
   UnauthorizedReason,
 } from '../../protocol/index.ts';
 import { authenticate } from '../access/principal.ts';
-import { publishInboxEvents } from '../conversations/inbox-events.ts';
+import type { DomainEventPublisher } from '../conversations/events.ts';
 import type { Db } from '../db/database.ts';
 import { type JoinRefusal, joinVisitor } from '../identity/join.ts';
 import type { VisitorRef } from '../identity/visitors.ts';
 import type { OwnedSockets } from '../realtime/owned-sockets.ts';
-import type { PubSub } from '../realtime/pubsub.ts';
 import type { VisitorSession } from './context.ts';
 
 /** What Yoga's context factory receives from a socket, beside graphql-ws's own context. */
@@ -51,10 +50,11 @@ export function serveGraphqlWs(options: {
   server: Server;
   yoga: YogaServerInstance<SocketContext, object>;
   db: Db;
-  pubsub: PubSub;
+  /** Publishes what an accepted join's identify recorded. */
+  publisher: DomainEventPublisher;
   sockets: OwnedSockets;
 }): { close(): Promise<void> } {
-  const { yoga, db, pubsub, sockets } = options;
+  const { yoga, db, publisher, sockets } = options;
   const wsServer = new WebSocketServer({ server: options.server, path: GRAPHQL_PATH });
   const states = new WeakMap<WebSocket, SocketState>();
   const stateOf = (socket: WebSocket): SocketState => {
@@ -91,7 +91,7 @@ export function serveGraphqlWs(options: {
         }
         let outcome: Awaited<ReturnType<typeof joinVisitor>>;
         try {
-          outcome = await joinVisitor(db, ctx.connectionParams);
+          outcome = await joinVisitor(db, publisher, ctx.connectionParams);
         } catch (error) {
           // Never put an internal error message in a close reason the browser can read.
           console.error('Unexpected error while admitting a socket:', error);
@@ -104,7 +104,6 @@ export function serveGraphqlWs(options: {
           socket.close(code, reason);
           return false;
         }
-        publishInboxEvents(pubsub, outcome.inboxEvents);
         const state = stateOf(socket);
         state.visitor = outcome.visitor;
         state.owner = outcome.visitor.id;

@@ -1,7 +1,9 @@
 import { sql } from 'kysely';
 import { ErrorCode } from '../../protocol/index.ts';
-import { appendInboxEvent, type InboxEventModel } from '../conversations/inbox-events.ts';
-import type { ContactRow, Db, Transaction, VisitorRow } from '../db/database.ts';
+import type { DomainEventPublisher } from '../conversations/events.ts';
+import { appendInboxEvent, type InboxEventAppended } from '../conversations/inbox-events.ts';
+import type { ContactRow, Db, VisitorRow } from '../db/database.ts';
+import { runUnitOfWork, type UnitOfWork } from '../db/unit-of-work.ts';
 import { SonnyError } from '../errors.ts';
 import { upsertContact } from './contacts.ts';
 import type { EmailAddress } from './identity-input.ts';
@@ -20,17 +22,16 @@ export interface IdentifyResult {
   readonly visitor: VisitorRow;
   /** How many of this visitor's conversations this call linked to the contact. */
   readonly linkedConversationCount: number;
-  /** Recorded in the transaction; publish after commit (`publishInboxEvents`). */
-  readonly inboxEvents: readonly InboxEventModel[];
 }
 
-/** {@link identifyVisitorIn} in a transaction of its own. */
+/** {@link identifyVisitorIn} in a unit of work of its own. */
 export async function identifyVisitor(
   db: Db,
+  publisher: DomainEventPublisher,
   visitor: VisitorRef,
   identity: Identity,
 ): Promise<IdentifyResult> {
-  return db.transaction().execute((trx) => identifyVisitorIn(trx, visitor, identity));
+  return runUnitOfWork(db, publisher, (work) => identifyVisitorIn(work, visitor, identity));
 }
 
 /**
@@ -45,14 +46,16 @@ export async function identifyVisitor(
  * token for its email is upgraded the same way; a verified one stays verified.
  * Without a token the identify is unverified: it never renames a vouched contact, and the
  * workspace may refuse it (`requireVerifiedIdentity`) unless the visitor is already verified
- * for this very email. Every check happens before the first write.
- * Runs inside `trx`: on any error the caller's transaction rolls everything back.
+ * for this very email. Every check happens before the first write. A first binding or a
+ * verification is news for the inbox, published when `work` commits.
+ * Runs inside `work`: on any error the caller's unit of work rolls everything back.
  */
 export async function identifyVisitorIn(
-  trx: Transaction,
+  work: UnitOfWork<InboxEventAppended>,
   visitor: VisitorRef,
   identity: Identity,
 ): Promise<IdentifyResult> {
+  const { trx } = work;
   const current = await requireActiveVisitor(trx, visitor, { forUpdate: true });
   if (current.contact_id !== null) {
     const bound = await trx
@@ -114,23 +117,15 @@ export async function identifyVisitorIn(
     .executeTakeFirst();
   // News for the inbox: the first binding, or a verification. Not a repeat: a widget re-sends
   // its identity on every join.
-  const inboxEvents =
-    current.contact_id === null || (verified && !current.identity_verified)
-      ? [
-          await appendInboxEvent(trx, {
-            workspaceId: visitor.workspaceId,
-            kind: 'visitor_identified',
-            visitorId: visitor.id,
-            contactId: contact.id,
-          }),
-        ]
-      : [];
-  return {
-    contact,
-    visitor: bound,
-    linkedConversationCount: Number(linked.numUpdatedRows),
-    inboxEvents,
-  };
+  if (current.contact_id === null || (verified && !current.identity_verified)) {
+    await appendInboxEvent(work, {
+      workspaceId: visitor.workspaceId,
+      kind: 'visitor_identified',
+      visitorId: visitor.id,
+      contactId: contact.id,
+    });
+  }
+  return { contact, visitor: bound, linkedConversationCount: Number(linked.numUpdatedRows) };
 }
 
 /**

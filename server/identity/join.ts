@@ -1,7 +1,8 @@
 import { type ErrorCode, isUuid } from '../../protocol/index.ts';
 import { findWorkspaceBySiteId } from '../access/workspaces.ts';
-import type { InboxEventModel } from '../conversations/inbox-events.ts';
+import type { DomainEventPublisher } from '../conversations/events.ts';
 import type { Db } from '../db/database.ts';
+import { runUnitOfWork } from '../db/unit-of-work.ts';
 import { badUserInput, SonnyError } from '../errors.ts';
 import { type Identity, identifyVisitorIn } from './identify.ts';
 import { parseEmail, parseName } from './identity-input.ts';
@@ -17,20 +18,19 @@ export type JoinRefusal =
   | { readonly kind: 'identity-rejected'; readonly code: ErrorCode };
 
 export type JoinOutcome =
-  | {
-      readonly accepted: true;
-      readonly visitor: VisitorRef;
-      /** Recorded by the join's identify; publish them (`publishInboxEvents`). */
-      readonly inboxEvents: readonly InboxEventModel[];
-    }
+  | { readonly accepted: true; readonly visitor: VisitorRef }
   | { readonly accepted: false; readonly refusal: JoinRefusal };
 
 /**
  * Admits a widget's socket: validates the join payload, creates or resumes the visitor and,
- * when the join carries an identity, identifies it, all in one transaction. A refused join
- * writes nothing.
+ * when the join carries an identity, identifies it, all in one unit of work. A refused join
+ * writes and publishes nothing.
  */
-export async function joinVisitor(db: Db, payload: unknown): Promise<JoinOutcome> {
+export async function joinVisitor(
+  db: Db,
+  publisher: DomainEventPublisher,
+  payload: unknown,
+): Promise<JoinOutcome> {
   const request = readJoin(payload);
   if (request === null) return refused({ kind: 'malformed-join' });
   if (!isUuid(request.visitorId)) return refused({ kind: 'malformed-visitor-id' });
@@ -39,12 +39,12 @@ export async function joinVisitor(db: Db, payload: unknown): Promise<JoinOutcome
 
   try {
     const identity = readIdentity(request);
-    return await db.transaction().execute(async (trx) => {
-      const visitor = await upsertVisitor(trx, workspace.id, request.visitorId);
+    return await runUnitOfWork(db, publisher, async (work) => {
+      const visitor = await upsertVisitor(work.trx, workspace.id, request.visitorId);
       if (visitor.ended_at !== null) throw new VisitorEnded();
       const ref = { id: visitor.id, workspaceId: workspace.id };
-      const identified = identity === null ? null : await identifyVisitorIn(trx, ref, identity);
-      return { accepted: true, visitor: ref, inboxEvents: identified?.inboxEvents ?? [] } as const;
+      if (identity !== null) await identifyVisitorIn(work, ref, identity);
+      return { accepted: true, visitor: ref } as const;
     });
   } catch (error) {
     if (error instanceof VisitorEnded) return refused({ kind: 'visitor-ended' });

@@ -4,7 +4,6 @@ import {
   findConversations,
   listWorkspaceConversations,
 } from '../../conversations/conversations.ts';
-import { publishInboxEvents } from '../../conversations/inbox-events.ts';
 import {
   findConversationMessageSeq,
   lastMessagesOf,
@@ -183,14 +182,13 @@ function statusMutation(name: string, status: Status, description: string) {
       args: { id: t.arg.id({ required: true }) },
       resolve: async (_root, { id }, context) => {
         if (!isUuid(id)) throw notFound('conversation');
-        const change = await setConversationStatus(
+        return setConversationStatus(
           context.db,
+          context.publisher,
           context.principal.workspaceId,
           id,
           status,
         );
-        publishInboxEvents(context.pubsub, change.inboxEvents);
-        return change.conversation;
       },
     }),
   );

@@ -1,12 +1,10 @@
 import { isUuid } from '../../../protocol/index.ts';
 import { enforceRateLimit } from '../../access/rate-limit.ts';
-import { publishInboxEvents } from '../../conversations/inbox-events.ts';
 import { parseClientMessageId, parseMessageBody } from '../../conversations/message-input.ts';
 import type { MessageModel } from '../../conversations/messages.ts';
 import { replyToConversation } from '../../conversations/reply.ts';
 import { sendVisitorMessage } from '../../conversations/send-message.ts';
 import { notFound } from '../../errors.ts';
-import { publishMessage } from '../../realtime/message-events.ts';
 import { builder } from '../builder.ts';
 
 export const MessageAuthor = builder.enumType('MessageAuthor', {
@@ -58,14 +56,7 @@ builder.mutationField('sendMessage', (t) =>
         visitor.id,
         'Too many messages; wait a moment.',
       );
-      const { message, created, contactId, inboxEvents } = await sendVisitorMessage(
-        context.db,
-        visitor,
-        { body, clientMessageId },
-      );
-      if (created) publishMessage(context.pubsub, message, { visitorId: visitor.id, contactId });
-      publishInboxEvents(context.pubsub, inboxEvents);
-      return message;
+      return sendVisitorMessage(context.db, context.publisher, visitor, { body, clientMessageId });
     },
   }),
 );
@@ -92,16 +83,11 @@ builder.mutationField('replyToConversation', (t) =>
       const body = parseMessageBody(input.body, 'input.body');
       const clientMessageId = parseClientMessageId(input.clientMessageId, 'input.clientMessageId');
       if (!isUuid(input.conversationId)) throw notFound('conversation');
-      const reply = await replyToConversation(context.db, context.principal, {
+      return replyToConversation(context.db, context.publisher, context.principal, {
         conversationId: input.conversationId,
         body,
         clientMessageId,
       });
-      if (reply.created) {
-        publishMessage(context.pubsub, reply.message, reply.audience);
-        publishInboxEvents(context.pubsub, reply.inboxEvents);
-      }
-      return reply.message;
     },
   }),
 );

@@ -1,7 +1,6 @@
 import { isUuid } from '../../../protocol/index.ts';
 import {
   findScopeMessageSeq,
-  listenToScope,
   listScopeMessagesAfter,
   type VisitorScope,
   visitorScope,
@@ -11,6 +10,7 @@ import type { Db } from '../../db/database.ts';
 import { badUserInput } from '../../errors.ts';
 import { loadVisitor } from '../../identity/visitors.ts';
 import { replayThenLive } from '../../realtime/replay.ts';
+import { listenToScope } from '../../realtime/scope-messages.ts';
 import { builder } from '../builder.ts';
 import { Message } from './message.ts';
 

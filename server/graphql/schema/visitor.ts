@@ -1,5 +1,4 @@
 import { listScopeConversations, visitorScope } from '../../access/visitor-scope.ts';
-import { publishInboxEvents } from '../../conversations/inbox-events.ts';
 import type { ContactRow } from '../../db/database.ts';
 import { type IdentifyResult, identifyVisitor } from '../../identity/identify.ts';
 import { parseEmail, parseName } from '../../identity/identity-input.ts';
@@ -87,9 +86,12 @@ builder.mutationField('identifyVisitor', (t) =>
         name: parseName(input.name, 'input.name'),
         identityToken: input.identityToken ?? null,
       };
-      const result = await identifyVisitor(context.db, context.visitorSession.visitor, identity);
-      publishInboxEvents(context.pubsub, result.inboxEvents);
-      return result;
+      return identifyVisitor(
+        context.db,
+        context.publisher,
+        context.visitorSession.visitor,
+        identity,
+      );
     },
   }),
 );

@@ -1,0 +1,38 @@
+import { isConversationInScope, type VisitorScope } from '../access/visitor-scope.ts';
+import type { MessageModel } from '../conversations/messages.ts';
+import type { Executor } from '../db/database.ts';
+import { channels } from './channels.ts';
+import type { PubSub } from './pubsub.ts';
+
+/**
+ * Listens to every new message of the scope, in publication order. A verified visitor
+ * listens on its contact's channel, which also carries messages of the contact's unverified
+ * visitors: those are dropped after a look-up (a conversation once visible stays visible,
+ * so only visible ones are remembered).
+ */
+export function listenToScope(
+  db: Executor,
+  pubsub: PubSub,
+  scope: VisitorScope,
+  onMessage: (message: MessageModel) => void,
+): () => void {
+  if (scope.kind === 'visitor') {
+    return pubsub.listen(channels.visitorMessages(scope.visitorId), onMessage);
+  }
+  const visible = new Set<string>();
+  let delivered = Promise.resolve();
+  const admit = async (message: MessageModel): Promise<boolean> => {
+    if (visible.has(message.conversationId)) return true;
+    const found = await isConversationInScope(db, scope, message.conversationId);
+    if (found) visible.add(message.conversationId);
+    return found;
+  };
+  return pubsub.listen(channels.contactMessages(scope.contactId), (message) => {
+    // Chained, so a look-up never lets a later message overtake an earlier one.
+    delivered = delivered
+      .then(async () => {
+        if (await admit(message)) onMessage(message);
+      })
+      .catch((error: unknown) => console.error('Dropped a message for a verified visitor:', error));
+  });
+}
