@@ -1,13 +1,16 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { killAll } from '../test/processes.ts';
+import { killAll, watchProcess } from '../test/processes.ts';
 import { DataDirInUseError, lockDataDir } from './data-dir-lock.ts';
 
 const LOCK_FILE = 'sonny.lock';
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const NODE = path.resolve(ROOT, 'node_modules/.bin/node');
 
 const children = new Set<ChildProcess>();
 const tempDirs: string[] = [];
@@ -158,4 +161,99 @@ describe('lockDataDir', () => {
     unlockFirst();
     expect(fs.readFileSync(lockPath, 'utf8')).toBe(String(otherPid));
   });
+
+  it('takes over a lock holding this very pid that this process never wrote (a restarted container)', () => {
+    const dir = tempDir();
+    const lockPath = path.join(dir, LOCK_FILE);
+    // What a server that ran as this pid and was killed leaves behind, in both formats.
+    for (const leftover of [`${process.pid} 0123456789abcdef 42`, String(process.pid)]) {
+      fs.writeFileSync(lockPath, leftover);
+
+      const unlock = lock(dir);
+
+      const held = fs.readFileSync(lockPath, 'utf8');
+      expect(held).not.toBe(leftover);
+      expect(held.split(' ')[0]).toBe(String(process.pid));
+      unlock();
+      expect(fs.existsSync(lockPath)).toBe(false);
+    }
+  });
+
+  it.skipIf(!fs.existsSync('/proc/self/stat'))(
+    'takes over a lock whose pid now belongs to a process that started later',
+    async () => {
+      const dir = tempDir();
+      const lockPath = path.join(dir, LOCK_FILE);
+      const pid = await otherLiveProcess();
+      // Written by a process with this pid that started at tick 1 of the boot: not `sleep`.
+      fs.writeFileSync(lockPath, `${pid} 0123456789abcdef 1`);
+
+      lock(dir);
+
+      expect(fs.readFileSync(lockPath, 'utf8').split(' ')[0]).toBe(String(process.pid));
+    },
+  );
+
+  it('refuses while another Sonny process holds the lock it wrote', async () => {
+    const dir = tempDir();
+    const holder = watchProcess(
+      NODE,
+      [
+        '--input-type=module',
+        '-e',
+        `import { lockDataDir } from ${JSON.stringify(path.join(ROOT, 'server/db/data-dir-lock.ts'))};
+         lockDataDir(${JSON.stringify(dir)}); console.log('locked'); setInterval(() => {}, 1000);`,
+      ],
+      { cwd: ROOT },
+      children,
+    );
+    await holder.waitFor(/locked/, 10_000);
+
+    let thrown: unknown;
+    try {
+      lock(dir);
+    } catch (error) {
+      thrown = error;
+    }
+
+    expect(thrown).toBeInstanceOf(DataDirInUseError);
+    expect((thrown as DataDirInUseError).holderPid).toBe(holder.child.pid);
+  });
+});
+
+/** Whether this machine lets us start a process as pid 1 of a new pid namespace (root, Linux). */
+const canRunAsPid1 =
+  spawnSync('unshare', ['--pid', '--fork', '--mount-proc', 'true'], { stdio: 'ignore' }).status ===
+  0;
+
+describe.skipIf(!canRunAsPid1)('a server restarted after a crash in a container', () => {
+  /** `node server/index.ts` as pid 1 of its own pid namespace, as in a container. */
+  function startAsPid1(dataDir: string) {
+    const env: NodeJS.ProcessEnv = { ...process.env, SONNY_DATA_DIR: dataDir, PORT: '0' };
+    for (const name of ['DATABASE_URL', 'REDIS_URL', 'PUBLIC_URL']) delete env[name];
+    return watchProcess(
+      'unshare',
+      // --kill-child: when unshare is killed, so is the server, as when a container dies.
+      ['--pid', '--fork', '--kill-child', '--mount-proc', NODE, 'server/index.ts'],
+      { cwd: ROOT, env: { ...env, HOST: '127.0.0.1' } },
+      children,
+    );
+  }
+
+  it('starts again on the same data directory with the same pid after SIGKILL', async () => {
+    const dataDir = tempDir();
+    const lockPath = path.join(dataDir, LOCK_FILE);
+    const first = startAsPid1(dataDir);
+    await first.waitFor(/Sonny is running/, 60_000);
+    expect(fs.readFileSync(lockPath, 'utf8').split(' ')[0]).toBe('1');
+
+    first.child.kill('SIGKILL');
+    await first.closed;
+    // The crash left the lock behind, naming pid 1: the pid the next server will have.
+    expect(fs.readFileSync(lockPath, 'utf8').split(' ')[0]).toBe('1');
+
+    const second = startAsPid1(dataDir);
+    await second.waitFor(/Sonny is running/, 60_000);
+    expect(second.output()).not.toContain('in use by another Sonny process');
+  }, 150_000);
 });
