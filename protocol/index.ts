@@ -56,6 +56,12 @@ export const CloseCode = {
    * sent to open sockets when their session logs out ({@link UnauthorizedReason}).
    */
   Unauthorized: 4401,
+  /**
+   * The server cannot admit the socket right now: its database is unavailable (restarting,
+   * unreachable). The standard "Try Again Later" code, which graphql-ws clients retry with their
+   * backoff ({@link TryAgainLaterReason}).
+   */
+  TryAgainLater: 1013,
 } as const;
 
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
@@ -64,6 +70,11 @@ export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
 export const UnauthorizedReason = {
   BadToken: 'Unknown, revoked or expired authToken',
   LoggedOut: 'The session was logged out',
+} as const;
+
+/** Close reasons for {@link CloseCode.TryAgainLater}. */
+export const TryAgainLaterReason = {
+  DatabaseUnavailable: 'Service briefly unavailable; reconnect shortly',
 } as const;
 
 /** Close reasons for {@link CloseCode.Forbidden}. */
@@ -105,8 +116,9 @@ export const ErrorCode = {
   /** The object does not exist, or the caller may not see it: the two are indistinguishable. */
   NOT_FOUND: 'NOT_FOUND',
   /**
-   * A dependency (the database) is briefly unreachable; nothing was written. Retry after
-   * `extensions.retryAfterSeconds`, with the same `clientMessageId` for a message.
+   * The database is briefly unreachable (restarting, unreachable, every connection busy). Retry
+   * after `extensions.retryAfterSeconds`. A write cut off at its commit may have been stored:
+   * resend a message with the same `clientMessageId` and the stored one comes back.
    */
   SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
 } as const;

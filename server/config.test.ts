@@ -22,6 +22,10 @@ describe('loadConfig', () => {
       databaseUrl: null,
       redisUrl: null,
       publicUrl: null,
+      databasePoolSize: 10,
+      databaseConnectTimeoutMs: 30_000,
+      databaseAcquireTimeoutMs: 5_000,
+      databaseStatementTimeoutMs: 30_000,
     });
     expect(path.isAbsolute(config.dataDir)).toBe(true);
     expect(config.dataDir.endsWith('.sonny')).toBe(true);
@@ -37,6 +41,10 @@ describe('loadConfig', () => {
         SONNY_DATA_DIR: '',
         REDIS_URL: '\t',
         PUBLIC_URL: '',
+        DATABASE_POOL_SIZE: ' ',
+        DATABASE_CONNECT_TIMEOUT: '',
+        DATABASE_ACQUIRE_TIMEOUT: '',
+        DATABASE_STATEMENT_TIMEOUT: ' ',
       }),
     ).toEqual(loadConfig({}));
   });
@@ -85,6 +93,47 @@ describe('loadConfig', () => {
       'rejects %j with an error naming DATABASE_URL',
       (url) => {
         expectConfigError({ DATABASE_URL: url }, 'DATABASE_URL');
+      },
+    );
+  });
+
+  describe('DATABASE_POOL_SIZE', () => {
+    it.each([
+      ['1', 1],
+      ['25', 25],
+      [' 1000 ', 1000],
+    ])('accepts %j as %i', (raw, size) => {
+      expect(loadConfig({ DATABASE_POOL_SIZE: raw }).databasePoolSize).toBe(size);
+    });
+
+    it.each(['0', '1001', '-1', '2.5', 'ten', '1e2'])(
+      'rejects %j with an error naming DATABASE_POOL_SIZE',
+      (raw) => {
+        const error = expectConfigError({ DATABASE_POOL_SIZE: raw }, 'DATABASE_POOL_SIZE');
+        expect(error.message).toContain(raw);
+      },
+    );
+  });
+
+  describe.each([
+    ['DATABASE_CONNECT_TIMEOUT', 'databaseConnectTimeoutMs'],
+    ['DATABASE_ACQUIRE_TIMEOUT', 'databaseAcquireTimeoutMs'],
+    ['DATABASE_STATEMENT_TIMEOUT', 'databaseStatementTimeoutMs'],
+  ] as const)('%s (seconds)', (variable, key) => {
+    it.each([
+      ['2', 2_000],
+      ['0.5', 500],
+      [' 45 ', 45_000],
+      ['86400', 86_400_000],
+    ])('reads %j as %i ms', (raw, ms) => {
+      expect(loadConfig({ [variable]: raw })[key]).toBe(ms);
+    });
+
+    it.each(['0', '0.0', '-1', '86401', 'soon', '5s', '1e3', '.5'])(
+      `rejects %j with an error naming ${variable}`,
+      (raw) => {
+        const error = expectConfigError({ [variable]: raw }, variable);
+        expect(error.message).toContain(raw);
       },
     );
   });

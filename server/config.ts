@@ -17,7 +17,29 @@ export interface Config {
   readonly redisUrl: string | null;
   /** Origin printed in URLs for humans, e.g. `http://localhost:4000`. Derived from the port when unset. */
   readonly publicUrl: string | null;
+  /** Postgres only: how many connections the server keeps at most. Default 10. */
+  readonly databasePoolSize: number;
+  /**
+   * Postgres only: how long the server waits at start for Postgres to accept a connection,
+   * retrying with backoff, before it exits. Default 30 s.
+   */
+  readonly databaseConnectTimeoutMs: number;
+  /**
+   * Postgres only: how long an operation waits for a connection (a free one from the pool, or a
+   * new one) before it fails with SERVICE_UNAVAILABLE. Default 5 s.
+   */
+  readonly databaseAcquireTimeoutMs: number;
+  /** Postgres only: the `statement_timeout` of every server connection. Default 30 s. */
+  readonly databaseStatementTimeoutMs: number;
 }
+
+/** The database settings' defaults, for callers that build a partial configuration. */
+export const DATABASE_DEFAULTS = Object.freeze({
+  databasePoolSize: 10,
+  databaseConnectTimeoutMs: 30_000,
+  databaseAcquireTimeoutMs: 5_000,
+  databaseStatementTimeoutMs: 30_000,
+});
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -34,6 +56,22 @@ export function loadConfig(env: Environment = process.env): Config {
     dataDir: readDataDir(env),
     redisUrl: readUrl(env, 'REDIS_URL', ['redis:', 'rediss:']),
     publicUrl: readPublicUrl(env),
+    databasePoolSize: readPoolSize(env),
+    databaseConnectTimeoutMs: readSeconds(
+      env,
+      'DATABASE_CONNECT_TIMEOUT',
+      DATABASE_DEFAULTS.databaseConnectTimeoutMs,
+    ),
+    databaseAcquireTimeoutMs: readSeconds(
+      env,
+      'DATABASE_ACQUIRE_TIMEOUT',
+      DATABASE_DEFAULTS.databaseAcquireTimeoutMs,
+    ),
+    databaseStatementTimeoutMs: readSeconds(
+      env,
+      'DATABASE_STATEMENT_TIMEOUT',
+      DATABASE_DEFAULTS.databaseStatementTimeoutMs,
+    ),
   });
 }
 
@@ -58,6 +96,37 @@ function readPort(env: Environment): number {
     throw new ConfigError(`PORT must be a whole number from 0 to 65535, got "${raw}"`);
   }
   return port;
+}
+
+/** The largest pool a server may ask for: Postgres's own default `max_connections` is 100. */
+const MAX_POOL_SIZE = 1000;
+
+function readPoolSize(env: Environment): number {
+  const raw = nonEmpty(env.DATABASE_POOL_SIZE);
+  if (raw === null) return DATABASE_DEFAULTS.databasePoolSize;
+  const size = Number(raw);
+  if (!/^\d+$/.test(raw) || size < 1 || size > MAX_POOL_SIZE) {
+    throw new ConfigError(
+      `DATABASE_POOL_SIZE must be a whole number from 1 to ${MAX_POOL_SIZE}, got "${raw}"`,
+    );
+  }
+  return size;
+}
+
+/** The longest any database timeout may be: a day, far beyond any sensible value. */
+const MAX_TIMEOUT_SECONDS = 86_400;
+
+/** A duration given in seconds (decimals allowed, e.g. `0.5`), returned in milliseconds. */
+function readSeconds(env: Environment, name: string, defaultMs: number): number {
+  const raw = nonEmpty(env[name]);
+  if (raw === null) return defaultMs;
+  const seconds = Number(raw);
+  if (!/^\d+(\.\d+)?$/.test(raw) || seconds <= 0 || seconds > MAX_TIMEOUT_SECONDS) {
+    throw new ConfigError(
+      `${name} must be a number of seconds above 0 and at most ${MAX_TIMEOUT_SECONDS}, got "${raw}"`,
+    );
+  }
+  return Math.ceil(seconds * 1000);
 }
 
 /** The origin and path prefix of PUBLIC_URL, without a trailing slash. */

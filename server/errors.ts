@@ -35,3 +35,15 @@ export function badUserInput(field: string, message: string): SonnyError {
 export function notFound(what: string): SonnyError {
   return new SonnyError(ErrorCode.NOT_FOUND, `No ${what} with this id.`);
 }
+
+/** How long a client should wait before retrying after SERVICE_UNAVAILABLE. */
+export const SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS = 2;
+
+/** The database is briefly unavailable: the client retries the same operation a little later. */
+export function serviceUnavailable(): SonnyError {
+  return new SonnyError(
+    ErrorCode.SERVICE_UNAVAILABLE,
+    'The service is briefly unavailable; try again shortly.',
+    { details: { retryAfterSeconds: SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS } },
+  );
+}

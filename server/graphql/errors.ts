@@ -1,17 +1,24 @@
 import { GraphQLError } from 'graphql';
 import { maskError as maskUnexpectedError } from 'graphql-yoga';
-import { SonnyError } from '../errors.ts';
+import { isDatabaseUnavailable, reportDatabaseUnavailable } from '../db/unavailable.ts';
+import { SonnyError, serviceUnavailable } from '../errors.ts';
 
 /**
  * The one place a domain failure becomes a GraphQL error: a {@link SonnyError} thrown anywhere
  * below a resolver keeps its message and gets `extensions.code` (plus `field` and its details);
- * anything else is masked as "Unexpected error." and handed to `onUnexpected` for the log.
- * Yoga applies it to HTTP and graphql-ws results alike.
+ * a database that cannot be reached (restarting, unreachable, no free connection) becomes
+ * SERVICE_UNAVAILABLE, which clients retry, logged at most once every few seconds; anything else
+ * is masked as "Unexpected error." and handed to `onUnexpected` for the log. Yoga applies it to
+ * HTTP and graphql-ws results alike.
  */
 export function createErrorMasker(onUnexpected: (error: unknown) => void) {
   return (error: unknown, message: string, isDev?: boolean): Error => {
     const domainError = findSonnyError(error);
     if (domainError !== null) return toGraphQLError(domainError, error);
+    if (isDatabaseUnavailable(error)) {
+      reportDatabaseUnavailable(error);
+      return toGraphQLError(serviceUnavailable(), error);
+    }
     if (error instanceof GraphQLError && error.originalError === undefined) {
       // Parse and validation errors, and errors the GraphQL layer raised with a code itself.
       return error;

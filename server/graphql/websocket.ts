@@ -8,11 +8,13 @@ import {
   CloseCode,
   ForbiddenReason,
   GRAPHQL_PATH,
+  TryAgainLaterReason,
   UnauthorizedReason,
 } from '../../protocol/index.ts';
 import { authenticate } from '../access/principal.ts';
 import type { DomainEventPublisher } from '../conversations/events.ts';
 import type { Db } from '../db/database.ts';
+import { isDatabaseUnavailable, reportDatabaseUnavailable } from '../db/unavailable.ts';
 import { type JoinRefusal, joinVisitor } from '../identity/join.ts';
 import type { VisitorRef } from '../identity/visitors.ts';
 import type { OwnedSockets } from '../realtime/owned-sockets.ts';
@@ -76,7 +78,13 @@ export function serveGraphqlWs(options: {
         const socket = ctx.extra.socket;
         const authToken = ctx.connectionParams?.authToken;
         if (typeof authToken === 'string' && ctx.connectionParams?.siteId === undefined) {
-          const principal = await authenticate(db, authToken);
+          let principal: Awaited<ReturnType<typeof authenticate>>;
+          try {
+            principal = await authenticate(db, authToken);
+          } catch (error) {
+            refuseAfterFailure(socket, error);
+            return false;
+          }
           if (principal === null) {
             socket.close(CloseCode.Unauthorized, UnauthorizedReason.BadToken);
             return false;
@@ -93,9 +101,7 @@ export function serveGraphqlWs(options: {
         try {
           outcome = await joinVisitor(db, publisher, ctx.connectionParams);
         } catch (error) {
-          // Never put an internal error message in a close reason the browser can read.
-          console.error('Unexpected error while admitting a socket:', error);
-          socket.close(GraphqlWsCloseCode.InternalServerError, 'Internal server error');
+          refuseAfterFailure(socket, error);
           return false;
         }
         if (!outcome.accepted) {
@@ -136,16 +142,33 @@ export function serveGraphqlWs(options: {
         }
         const errors = validate(schema, document);
         if (errors.length > 0) return errors;
+        let contextValue: unknown;
+        try {
+          // Authenticates the socket's token again, which reads the database.
+          contextValue = await contextFactory();
+        } catch (error) {
+          // Yoga masks what the context factory throws (SERVICE_UNAVAILABLE while the database
+          // is down): answer the operation with it rather than closing the socket.
+          if (error instanceof GraphQLError) return [error];
+          throw error;
+        }
         state.afterResponse.set(id, tasks);
         return {
           schema,
           operationName: payload.operationName,
           document,
           variableValues: payload.variables,
-          contextValue: await contextFactory(),
+          contextValue,
           rootValue: { execute, subscribe },
         } satisfies EnvelopedArgs;
       },
+      // What a subscription's stream throws (its backlog could not be read) reaches graphql-ws
+      // masked by Yoga, which wraps it in a GraphQLError without its extensions: send the
+      // masked error itself, code and all.
+      onError: (_ctx, _id, _payload, errors) =>
+        errors.map((error) =>
+          (error.originalError instanceof GraphQLError ? error.originalError : error).toJSON(),
+        ),
       onComplete: (ctx, id) => {
         const state = states.get(ctx.extra.socket);
         const tasks = state?.afterResponse.get(id) ?? [];
@@ -177,4 +200,19 @@ function closeFrameOf(refusal: JoinRefusal): { code: CloseCode; reason: string }
     case 'identity-rejected':
       return { code: CloseCode.IdentityRejected, reason: refusal.code };
   }
+}
+
+/**
+ * Closes a socket whose join or authentication failed unexpectedly: with 1013, which clients
+ * retry, while the database is unavailable; otherwise with 4500 and no internal detail in the
+ * reason a browser can read.
+ */
+function refuseAfterFailure(socket: WebSocket, error: unknown): void {
+  if (isDatabaseUnavailable(error)) {
+    reportDatabaseUnavailable(error);
+    socket.close(CloseCode.TryAgainLater, TryAgainLaterReason.DatabaseUnavailable);
+    return;
+  }
+  console.error('Unexpected error while admitting a socket:', error);
+  socket.close(GraphqlWsCloseCode.InternalServerError, 'Internal server error');
 }
