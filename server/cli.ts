@@ -1,9 +1,11 @@
 #!/usr/bin/env node
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createAgent } from './access/agents.ts';
 import { createApiKey } from './access/api-keys.ts';
 import { createWorkspace, findWorkspaceBySiteId } from './access/workspaces.ts';
-import { loadConfig } from './config.ts';
+import { IN_MEMORY_DATA_DIR, loadConfig } from './config.ts';
+import { BackupError, backupDataDir, restoreDataDir } from './db/backup.ts';
 import { connectDatabase, type DatabaseHandle } from './db/connect.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { SonnyError } from './errors.ts';
@@ -18,8 +20,14 @@ Commands:
   apikey create --site-id ID [--json]     create another secret API key for the workspace
   agent create --site-id ID --email E --name N --password P [--json]
                                           create an agent who logs in to the inbox
+  backup FILE                             write the embedded database (SONNY_DATA_DIR) to FILE,
+                                          a gzipped tarball; stop the server first
+  restore FILE                            load a backup into SONNY_DATA_DIR, which must be empty;
+                                          then start the server on it
 
-The database is DATABASE_URL when set, otherwise the embedded one in SONNY_DATA_DIR (default ./.sonny).`;
+The database is DATABASE_URL when set, otherwise the embedded one in SONNY_DATA_DIR (default ./.sonny).
+backup and restore are for the embedded database; with DATABASE_URL use pg_dump and pg_restore
+(docs/operations.md).`;
 
 class UsageError extends Error {}
 
@@ -35,6 +43,8 @@ export async function runCli(argv: string[]): Promise<number> {
     if (command === 'workspace' && subcommand === 'create') return await workspaceCreate(rest);
     if (command === 'apikey' && subcommand === 'create') return await apiKeyCreate(rest);
     if (command === 'agent' && subcommand === 'create') return await agentCreate(rest);
+    if (command === 'backup') return await backup(subcommand, rest);
+    if (command === 'restore') return await restore(subcommand, rest);
     throw new UsageError(`Unknown command: ${argv.join(' ')}`);
   } catch (error) {
     if (error instanceof UsageError) {
@@ -49,6 +59,40 @@ export async function runCli(argv: string[]): Promise<number> {
     console.error(`sonny: ${error instanceof Error ? error.message : String(error)}`);
     return 1;
   }
+}
+
+async function backup(file: string | undefined, rest: string[]): Promise<number> {
+  const dataDir = embeddedDataDir('backup', file, rest);
+  const bytes = await backupDataDir(dataDir, path.resolve(file as string));
+  console.log(
+    `Backed up the embedded database in ${dataDir} to ${file} (${(bytes / 1e6).toFixed(1)} MB).`,
+  );
+  return 0;
+}
+
+async function restore(file: string | undefined, rest: string[]): Promise<number> {
+  const dataDir = embeddedDataDir('restore', file, rest);
+  await restoreDataDir(path.resolve(file as string), dataDir);
+  console.log(`Restored ${file} into ${dataDir}. Start the server on it: npm start.`);
+  return 0;
+}
+
+/** The on-disk embedded database that `backup FILE` or `restore FILE` works on. */
+function embeddedDataDir(command: string, file: string | undefined, rest: string[]): string {
+  if (file === undefined || file.startsWith('-') || rest.length > 0) {
+    throw new UsageError(`${command} needs exactly one argument: FILE`);
+  }
+  const config = loadConfig();
+  if (config.databaseUrl !== null) {
+    throw new BackupError(
+      `${command} works on the embedded database, and DATABASE_URL is set: ` +
+        'use pg_dump and pg_restore for Postgres (see docs/operations.md).',
+    );
+  }
+  if (config.dataDir === IN_MEMORY_DATA_DIR) {
+    throw new BackupError(`${command} needs SONNY_DATA_DIR on disk, not ${IN_MEMORY_DATA_DIR}.`);
+  }
+  return config.dataDir;
 }
 
 async function migrate(): Promise<number> {
@@ -171,7 +215,8 @@ function parseOrThrow<T extends NonNullable<Parameters<typeof parseArgs>[0]>['op
 }
 
 async function withDatabase(run: (database: DatabaseHandle) => Promise<number>): Promise<number> {
-  const database = await connectDatabase(loadConfig());
+  // Migrations may rightly run for minutes on a large database.
+  const database = await connectDatabase(loadConfig(), { withoutStatementTimeout: true });
   try {
     return await run(database);
   } finally {
