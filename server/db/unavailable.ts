@@ -86,6 +86,6 @@ export function reportDatabaseUnavailable(
 export function describeError(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   const code = 'code' in error && typeof error.code === 'string' ? error.code : null;
-  if (error.message && code) return `${error.message} (${code})`;
+  if (error.message && code && !error.message.includes(code)) return `${error.message} (${code})`;
   return error.message || code || error.name;
 }
