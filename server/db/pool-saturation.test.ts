@@ -96,6 +96,10 @@ describe.skipIf(binDir === null)('a saturated pool', () => {
       const sent = await visitor.execute(SEND, { input: { body: 'Hi', clientMessageId: 'm1' } });
       expect(codeOf(sent)).toBe('SERVICE_UNAVAILABLE');
 
+      const events = visitor.subscribe('subscription { visitorEvents { __typename } }');
+      expect(codeOf(await events.next())).toBe('SERVICE_UNAVAILABLE');
+      await events.close();
+
       const joining = await server.join({ siteId: site.siteId, visitorId: newVisitorId() });
       expect((await joining.closed).code).toBe(CloseCode.TryAgainLater);
     } finally {

@@ -1,4 +1,3 @@
-import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { badUserInput } from '../errors.ts';
@@ -43,21 +42,12 @@ describe('isDatabaseUnavailable', () => {
     }
   });
 
-  it('leaves every other failure alone: a bad query, an expected error, anything else', async () => {
-    const pglite = await PGlite.create();
-    let syntaxError: unknown;
-    try {
-      await pglite.query('selec 1');
-    } catch (error) {
-      syntaxError = error;
-    } finally {
-      await pglite.close();
+  it('leaves every other failure alone: a bad query, an expected error, anything else', () => {
+    for (const code of ['42601', '23505', '40001', '28P01', '3D000']) {
+      expect(isDatabaseUnavailable(Object.assign(new Error('pg'), { code }))).toBe(false);
     }
-
-    expect(isDatabaseUnavailable(syntaxError)).toBe(false);
     expect(isDatabaseUnavailable(badUserInput('input.body', 'Too long.'))).toBe(false);
     expect(isDatabaseUnavailable(new TypeError('x is undefined'))).toBe(false);
-    expect(isDatabaseUnavailable(Object.assign(new Error('dup'), { code: '23505' }))).toBe(false);
     expect(isDatabaseUnavailable('ECONNREFUSED')).toBe(false);
     expect(isDatabaseUnavailable(null)).toBe(false);
     const loop = new Error('loop');
