@@ -1,5 +1,5 @@
 import type { ConversationRow, ConversationStatus, Executor } from '../db/database.ts';
-import { afterPosition, microsOf, type Position } from '../db/keyset.ts';
+import { type KeysetWindow, microsOf, type Positioned, readWindow } from '../db/keyset.ts';
 
 /** A conversation as the API sees it. */
 export interface ConversationModel {
@@ -72,30 +72,23 @@ export async function findConversations(
 }
 
 /**
- * A page of the workspace's conversations, most recent activity first (id breaks ties),
- * starting after `after`. Returns up to `limit` rows with their positions.
+ * The workspace's conversations in the window of the list by most recent activity (id breaks
+ * ties), as the window reads them; with `status` only open or closed ones.
  */
 export async function listWorkspaceConversations(
   db: Executor,
   workspaceId: string,
-  options: { status: ConversationStatus | null; after: Position | null; limit: number },
-): Promise<Array<{ conversation: ConversationModel; position: Position }>> {
+  options: { status: ConversationStatus | null; window: KeysetWindow },
+): Promise<Array<Positioned<ConversationModel>>> {
   let query = db
     .selectFrom('conversations')
     .selectAll()
     .select(microsOf('last_activity_at').as('position_micros'))
     .where('workspace_id', '=', workspaceId);
   if (options.status !== null) query = query.where('status', '=', options.status);
-  if (options.after !== null) {
-    query = query.where(afterPosition('last_activity_at', 'id', options.after));
-  }
-  const rows = await query
-    .orderBy('last_activity_at', 'desc')
-    .orderBy('id', 'desc')
-    .limit(options.limit)
-    .execute();
+  const rows = await readWindow(query, 'last_activity_at', 'id', options.window).execute();
   return rows.map(({ position_micros, ...row }) => ({
-    conversation: toConversation(row),
+    row: toConversation(row),
     position: { micros: position_micros, id: row.id },
   }));
 }

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { ContactRow, Executor } from '../db/database.ts';
-import { afterPosition, microsOf, type Position } from '../db/keyset.ts';
+import { type KeysetWindow, microsOf, type Positioned, readWindow } from '../db/keyset.ts';
 import { toVisitor, type VisitorModel } from './visitors.ts';
 
 /** The longest contact search: an email address's maximum length. */
@@ -18,15 +18,15 @@ export function contactSearchPattern(search: string | null): string | null {
 }
 
 /**
- * A page of the workspace's contacts, newest first (id breaks ties), after `after`; with a
- * search pattern only those whose email or name starts with it, ignoring case. Returns up to
- * `limit` rows with their positions.
+ * The workspace's contacts in the window of the list newest first (id breaks ties), as the
+ * window reads them; with a search pattern only those whose email or name starts with it,
+ * ignoring case.
  */
 export async function listWorkspaceContacts(
   db: Executor,
   workspaceId: string,
-  options: { pattern: string | null; after: Position | null; limit: number },
-): Promise<Array<{ contact: ContactRow; position: Position }>> {
+  options: { pattern: string | null; window: KeysetWindow },
+): Promise<Array<Positioned<ContactRow>>> {
   let query = db
     .selectFrom('contacts')
     .selectAll()
@@ -39,17 +39,10 @@ export async function listWorkspaceContacts(
       sql<boolean>`(lower(email_normalized) like lower(${pattern}) escape '\\' or lower(name) like lower(${pattern}) escape '\\')`,
     );
   }
-  if (options.after !== null) {
-    query = query.where(afterPosition('created_at', 'id', options.after));
-  }
-  const rows = await query
-    .orderBy('created_at', 'desc')
-    .orderBy('id', 'desc')
-    .limit(options.limit)
-    .execute();
-  return rows.map(({ position_micros, ...contact }) => ({
-    contact,
-    position: { micros: position_micros, id: contact.id },
+  const rows = await readWindow(query, 'created_at', 'id', options.window).execute();
+  return rows.map(({ position_micros, ...row }) => ({
+    row,
+    position: { micros: position_micros, id: row.id },
   }));
 }
 

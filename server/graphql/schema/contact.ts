@@ -1,4 +1,3 @@
-import { isUuid } from '../../../protocol/index.ts';
 import { listContactsConversations } from '../../conversations/conversations.ts';
 import type { ContactRow } from '../../db/database.ts';
 import { badUserInput } from '../../errors.ts';
@@ -11,8 +10,8 @@ import {
 } from '../../identity/contact-directory.ts';
 import { batchLoader } from '../batch.ts';
 import { builder } from '../builder.ts';
-import { decodeCursor, pageOf, parseFirst } from '../pagination.ts';
-import { connectionOf } from './connection.ts';
+import { keysetPage } from '../pagination.ts';
+import { workspaceRowById } from '../workspace-row.ts';
 import { Conversation } from './conversation.ts';
 import { Visitor } from './visitor.ts';
 
@@ -73,40 +72,29 @@ Contact.implement({
   }),
 });
 
-const ContactConnection = connectionOf('Contact', Contact);
-
 builder.queryField('contacts', (t) =>
-  t.withAuth({ workspace: true }).field({
-    type: ContactConnection,
-    description:
-      'The workspace’s contacts, newest first. `search` keeps those whose email or name starts with it, ignoring case. Pass a page’s `pageInfo.endCursor` as `after` for the next.',
-    args: {
-      search: t.arg.string(),
-      first: t.arg.int({ defaultValue: 20, description: '1 to 100.' }),
-      after: t.arg.string(),
-    },
-    resolve: async (_root, args, context) => {
-      const first = parseFirst(args.first);
-      const after = args.after == null ? null : decodeCursor(args.after);
-      if (args.search && [...args.search].length > MAX_CONTACT_SEARCH_LENGTH) {
-        throw badUserInput(
-          'search',
-          `search is longer than ${MAX_CONTACT_SEARCH_LENGTH} characters.`,
+  t.withAuth({ workspace: true }).connection(
+    {
+      type: Contact,
+      description:
+        'The workspace’s contacts, newest first. `search` keeps those whose email or name starts with it, ignoring case. Pages forward with `first` and `after`, backward with `last` and `before`.',
+      args: { search: t.arg.string() },
+      resolve: (_root, args, context) => {
+        if (args.search && [...args.search].length > MAX_CONTACT_SEARCH_LENGTH) {
+          throw badUserInput(
+            'search',
+            `search is longer than ${MAX_CONTACT_SEARCH_LENGTH} characters.`,
+          );
+        }
+        const pattern = contactSearchPattern(args.search ?? null);
+        return keysetPage(args, (window) =>
+          listWorkspaceContacts(context.db, context.principal.workspaceId, { pattern, window }),
         );
-      }
-      const rows = await listWorkspaceContacts(context.db, context.principal.workspaceId, {
-        pattern: contactSearchPattern(args.search ?? null),
-        after,
-        limit: first + 1,
-      });
-      return pageOf(
-        rows,
-        first,
-        (row) => row.position,
-        (row) => row.contact,
-      );
+      },
     },
-  }),
+    { name: 'ContactConnection' },
+    { name: 'ContactEdge' },
+  ),
 );
 
 builder.queryField('contact', (t) =>
@@ -115,7 +103,6 @@ builder.queryField('contact', (t) =>
     nullable: true,
     description: 'A contact of the workspace; null when unknown or another workspace’s.',
     args: { id: t.arg.id({ required: true }) },
-    resolve: async (_root, { id }, context) =>
-      isUuid(id) ? ((await contactOfWorkspace(context, id)) ?? null) : null,
+    resolve: workspaceRowById(contactOfWorkspace),
   }),
 );

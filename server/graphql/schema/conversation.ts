@@ -17,8 +17,8 @@ import { findVisitors } from '../../identity/contact-directory.ts';
 import { batchLoader } from '../batch.ts';
 import { builder } from '../builder.ts';
 import type { Context } from '../context.ts';
-import { decodeCursor, pageOf, parseFirst } from '../pagination.ts';
-import { connectionOf } from './connection.ts';
+import { keysetPage } from '../pagination.ts';
+import { workspaceRowById } from '../workspace-row.ts';
 import { Contact, contactOfWorkspace } from './contact.ts';
 import { Message } from './message.ts';
 import { Visitor } from './visitor.ts';
@@ -133,34 +133,26 @@ async function seqInConversation(
   return seq;
 }
 
-const ConversationConnection = connectionOf('Conversation', Conversation);
-
 builder.queryField('conversations', (t) =>
-  t.withAuth({ workspace: true }).field({
-    type: ConversationConnection,
-    description:
-      'The workspace’s conversations, most recent activity (newest message) first; `status` keeps only open or closed ones. Pass a page’s `pageInfo.endCursor` as `after` for the next.',
-    args: {
-      status: t.arg({ type: ConversationStatus }),
-      first: t.arg.int({ defaultValue: 20, description: '1 to 100.' }),
-      after: t.arg.string(),
+  t.withAuth({ workspace: true }).connection(
+    {
+      type: Conversation,
+      description:
+        'The workspace’s conversations, most recent activity (newest message) first; `status` keeps only open or closed ones. Pages forward with `first` and `after`, backward with `last` and `before`.',
+      args: { status: t.arg({ type: ConversationStatus }) },
+      resolve: (_root, args, context) => {
+        const status = args.status ?? null;
+        return keysetPage(args, (window) =>
+          listWorkspaceConversations(context.db, context.principal.workspaceId, {
+            status,
+            window,
+          }),
+        );
+      },
     },
-    resolve: async (_root, args, context) => {
-      const first = parseFirst(args.first);
-      const after = args.after == null ? null : decodeCursor(args.after);
-      const rows = await listWorkspaceConversations(context.db, context.principal.workspaceId, {
-        status: args.status ?? null,
-        after,
-        limit: first + 1,
-      });
-      return pageOf(
-        rows,
-        first,
-        (row) => row.position,
-        (row) => row.conversation,
-      );
-    },
-  }),
+    { name: 'ConversationConnection' },
+    { name: 'ConversationEdge' },
+  ),
 );
 
 builder.queryField('conversation', (t) =>
@@ -169,8 +161,7 @@ builder.queryField('conversation', (t) =>
     nullable: true,
     description: 'A conversation of the workspace; null when unknown or another workspace’s.',
     args: { id: t.arg.id({ required: true }) },
-    resolve: async (_root, { id }, context) =>
-      isUuid(id) ? ((await conversationOfWorkspace(context, id)) ?? null) : null,
+    resolve: workspaceRowById(conversationOfWorkspace),
   }),
 );
 
