@@ -11,7 +11,7 @@ import {
 import { batchLoader } from '../batch.ts';
 import { builder } from '../builder.ts';
 import { keysetPage } from '../pagination.ts';
-import { workspaceRowById } from '../workspace-row.ts';
+import { workspaceRowField } from '../workspace-row.ts';
 import { Conversation } from './conversation.ts';
 import { Visitor } from './visitor.ts';
 
@@ -98,11 +98,11 @@ builder.queryField('contacts', (t) =>
 );
 
 builder.queryField('contact', (t) =>
-  t.withAuth({ workspace: true }).field({
-    type: Contact,
-    nullable: true,
-    description: 'A contact of the workspace; null when unknown or another workspace’s.',
-    args: { id: t.arg.id({ required: true }) },
-    resolve: workspaceRowById(contactOfWorkspace),
-  }),
+  t.withAuth({ workspace: true }).field(
+    workspaceRowField(t.arg, {
+      type: Contact,
+      description: 'A contact of the workspace; null when unknown or another workspace’s.',
+      load: contactOfWorkspace,
+    }),
+  ),
 );

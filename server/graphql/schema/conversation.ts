@@ -18,7 +18,7 @@ import { batchLoader } from '../batch.ts';
 import { builder } from '../builder.ts';
 import type { Context } from '../context.ts';
 import { keysetPage } from '../pagination.ts';
-import { workspaceRowById } from '../workspace-row.ts';
+import { workspaceRowField } from '../workspace-row.ts';
 import { Contact, contactOfWorkspace } from './contact.ts';
 import { Message } from './message.ts';
 import { Visitor } from './visitor.ts';
@@ -156,13 +156,13 @@ builder.queryField('conversations', (t) =>
 );
 
 builder.queryField('conversation', (t) =>
-  t.withAuth({ workspace: true }).field({
-    type: Conversation,
-    nullable: true,
-    description: 'A conversation of the workspace; null when unknown or another workspace’s.',
-    args: { id: t.arg.id({ required: true }) },
-    resolve: workspaceRowById(conversationOfWorkspace),
-  }),
+  t.withAuth({ workspace: true }).field(
+    workspaceRowField(t.arg, {
+      type: Conversation,
+      description: 'A conversation of the workspace; null when unknown or another workspace’s.',
+      load: conversationOfWorkspace,
+    }),
+  ),
 );
 
 function statusMutation(name: string, status: Status, description: string) {
