@@ -1,3 +1,4 @@
+// Owns the tables `agents` and `agent_sessions`: every read and write of them is here.
 import { sql } from 'kysely';
 import { ErrorCode } from '../../protocol/index.ts';
 import type { AgentRow, Db, Executor } from '../db/database.ts';
@@ -71,6 +72,37 @@ export async function findAgent(db: Executor, agentId: string): Promise<AgentMod
   return row && toAgent(row);
 }
 
+/** The agent of this email (compared as `login` does), if there is one. */
+export async function findAgentByEmail(
+  db: Executor,
+  email: string,
+): Promise<AgentModel | undefined> {
+  const row = await findAgentRowByEmail(db, email);
+  return row && toAgent(row);
+}
+
+async function findAgentRowByEmail(db: Executor, email: string): Promise<AgentRow | undefined> {
+  return db
+    .selectFrom('agents')
+    .selectAll()
+    .where('email_normalized', '=', email.trim().normalize('NFC').toLowerCase())
+    .executeTakeFirst();
+}
+
+/** Gives the agent a new password; BAD_USER_INPUT on `password` when it is not a valid one. */
+export async function setAgentPassword(
+  db: Executor,
+  agentId: string,
+  password: string,
+): Promise<void> {
+  const passwordHash = await hashPassword(parsePassword(password, 'password'));
+  await db
+    .updateTable('agents')
+    .set({ password_hash: passwordHash })
+    .where('id', '=', agentId)
+    .execute();
+}
+
 export interface Session {
   /** The session token in clear: returned once, only its digest is stored. */
   readonly token: string;
@@ -87,12 +119,7 @@ export async function login(db: Db, rawEmail: string, password: string): Promise
   if ([...password].length > PASSWORD_LIMITS.max) {
     throw new SonnyError(ErrorCode.UNAUTHENTICATED, 'Wrong email or password.');
   }
-  const normalized = rawEmail.trim().normalize('NFC').toLowerCase();
-  const row = await db
-    .selectFrom('agents')
-    .selectAll()
-    .where('email_normalized', '=', normalized)
-    .executeTakeFirst();
+  const row = await findAgentRowByEmail(db, rawEmail);
   const matches = await verifyPassword(password, row?.password_hash ?? UNKNOWN_AGENT_HASH);
   if (row === undefined || !matches) {
     throw new SonnyError(ErrorCode.UNAUTHENTICATED, 'Wrong email or password.');
@@ -114,4 +141,29 @@ export async function logout(db: Executor, sessionId: string): Promise<void> {
     .where('id', '=', sessionId)
     .where('revoked_at', 'is', null)
     .execute();
+}
+
+/**
+ * The agent and session of a session token, unless unknown, revoked or expired. Lookup is by
+ * digest, so no secret is ever compared in application code.
+ */
+export async function authenticateSession(
+  db: Executor,
+  token: string,
+): Promise<{
+  readonly sessionId: string;
+  readonly agentId: string;
+  readonly workspaceId: string;
+} | null> {
+  const session = await db
+    .selectFrom('agent_sessions')
+    .innerJoin('agents', 'agents.id', 'agent_sessions.agent_id')
+    .select(['agent_sessions.id as sessionId', 'agents.id as agentId', 'agents.workspace_id'])
+    .where('agent_sessions.token_hash', '=', secretDigest(token))
+    .where('agent_sessions.revoked_at', 'is', null)
+    .where('agent_sessions.expires_at', '>', sql<Date>`now()`)
+    .executeTakeFirst();
+  return session === undefined
+    ? null
+    : { sessionId: session.sessionId, agentId: session.agentId, workspaceId: session.workspace_id };
 }

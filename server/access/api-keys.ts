@@ -1,6 +1,7 @@
+// Owns the table `api_keys`: every read and write of it is here.
 import { sql } from 'kysely';
 import type { ApiKeyRow, Executor } from '../db/database.ts';
-import { insertApiKey } from './workspaces.ts';
+import { API_KEY_PREFIX, randomToken, secretDigest } from './secrets.ts';
 
 /** An API key as agents see it: its recognisable prefix, never the secret. */
 export interface ApiKeyModel {
@@ -20,6 +21,24 @@ export function toApiKey(row: ApiKeyRow): ApiKeyModel {
     lastUsedAt: row.last_used_at,
     revokedAt: row.revoked_at,
   };
+}
+
+/** Adds a secret API key to the workspace; the clear key is returned once, never stored. */
+export async function insertApiKey(
+  db: Executor,
+  workspaceId: string,
+): Promise<{ id: string; secret: string }> {
+  const secret = `${API_KEY_PREFIX}${randomToken(32)}`;
+  const { id } = await db
+    .insertInto('api_keys')
+    .values({
+      workspace_id: workspaceId,
+      display_prefix: secret.slice(0, API_KEY_PREFIX.length + 4),
+      secret_hash: secretDigest(secret),
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return { id, secret };
 }
 
 /** Creates a key; the secret is in the answer and nowhere else. */
@@ -62,4 +81,30 @@ export async function revokeApiKey(
     .returningAll()
     .executeTakeFirst();
   return row && toApiKey(row);
+}
+
+/**
+ * The key of this secret, unless unknown or revoked. Lookup is by digest, so no secret is
+ * ever compared in application code.
+ */
+export async function authenticateApiKey(
+  db: Executor,
+  secret: string,
+): Promise<{ readonly id: string; readonly workspaceId: string } | null> {
+  const key = await db
+    .selectFrom('api_keys')
+    .select(['id', 'workspace_id', 'last_used_at'])
+    .where('secret_hash', '=', secretDigest(secret))
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  if (key === undefined) return null;
+  // last_used_at is for humans: a minute's precision spares a write on every request.
+  if (key.last_used_at === null || Date.now() - key.last_used_at.getTime() > 60_000) {
+    await db
+      .updateTable('api_keys')
+      .set({ last_used_at: sql`now()` })
+      .where('id', '=', key.id)
+      .execute();
+  }
+  return { id: key.id, workspaceId: key.workspace_id };
 }

@@ -1,8 +1,7 @@
 import type { Db, Executor, WorkspaceRow } from '../db/database.ts';
-import { createAgent } from './agents.ts';
-import { hashPassword } from './passwords.ts';
+import { type AgentModel, createAgent, findAgentByEmail, setAgentPassword } from './agents.ts';
 import { randomToken } from './secrets.ts';
-import { createWorkspace, findFirstWorkspace } from './workspaces.ts';
+import { createWorkspace, findFirstWorkspace, findWorkspace } from './workspaces.ts';
 
 export const DEMO_WORKSPACE_NAME = 'Demo';
 /** Agent emails are unique across workspaces, so this agent marks the one demo workspace. */
@@ -25,15 +24,14 @@ export interface DemoWorkspace {
  */
 export async function ensureDemoWorkspace(db: Db): Promise<DemoWorkspace> {
   const password = `demo-${randomToken(9)}`;
-  const demo = await findDemoWorkspace(db);
+  const demo = await findDemo(db);
   if (demo !== undefined) {
-    await db
-      .updateTable('agents')
-      .set({ password_hash: await hashPassword(password) })
-      .where('workspace_id', '=', demo.id)
-      .where('email_normalized', '=', DEMO_AGENT_EMAIL)
-      .execute();
-    return { workspace: demo, apiKey: null, login: { email: DEMO_AGENT_EMAIL, password } };
+    await setAgentPassword(db, demo.agent.id, password);
+    return {
+      workspace: demo.workspace,
+      apiKey: null,
+      login: { email: DEMO_AGENT_EMAIL, password },
+    };
   }
   const first = await findFirstWorkspace(db);
   if (first !== undefined) return { workspace: first, apiKey: null, login: null };
@@ -57,10 +55,13 @@ export async function createDemoWorkspace(
 
 /** The workspace of the demo agent, if `npm start` made one in this database. */
 export async function findDemoWorkspace(db: Executor): Promise<WorkspaceRow | undefined> {
-  return db
-    .selectFrom('workspaces')
-    .innerJoin('agents', 'agents.workspace_id', 'workspaces.id')
-    .selectAll('workspaces')
-    .where('agents.email_normalized', '=', DEMO_AGENT_EMAIL)
-    .executeTakeFirst();
+  return (await findDemo(db))?.workspace;
+}
+
+async function findDemo(
+  db: Executor,
+): Promise<{ agent: AgentModel; workspace: WorkspaceRow } | undefined> {
+  const agent = await findAgentByEmail(db, DEMO_AGENT_EMAIL);
+  const workspace = agent && (await findWorkspace(db, agent.workspaceId));
+  return agent && workspace && { agent, workspace };
 }

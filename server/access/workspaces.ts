@@ -1,5 +1,8 @@
-import type { Db, Executor, Transaction, WorkspaceRow } from '../db/database.ts';
-import { API_KEY_PREFIX, randomToken, secretDigest } from './secrets.ts';
+// Owns the table `workspaces`: every read and write of it is here.
+import type { Db, Executor, WorkspaceRow } from '../db/database.ts';
+import { insertIdentitySecret } from '../identity/identity-secrets.ts';
+import { insertApiKey } from './api-keys.ts';
+import { randomToken } from './secrets.ts';
 
 export interface CreatedWorkspace {
   readonly workspace: WorkspaceRow;
@@ -21,37 +24,6 @@ export async function createWorkspace(db: Db, name: string): Promise<CreatedWork
     const identitySecret = await insertIdentitySecret(trx, workspace.id);
     return { workspace, apiKey, identitySecret };
   });
-}
-
-/** Adds a secret API key to the workspace; the clear key is returned once, never stored. */
-export async function insertApiKey(
-  db: Executor,
-  workspaceId: string,
-): Promise<{ id: string; secret: string }> {
-  const secret = `${API_KEY_PREFIX}${randomToken(32)}`;
-  const { id } = await db
-    .insertInto('api_keys')
-    .values({
-      workspace_id: workspaceId,
-      display_prefix: secret.slice(0, API_KEY_PREFIX.length + 4),
-      secret_hash: secretDigest(secret),
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  return { id, secret };
-}
-
-/** Makes a new current identity secret for the workspace, with a fresh `kid`. */
-export async function insertIdentitySecret(
-  trx: Transaction,
-  workspaceId: string,
-): Promise<{ kid: string; secret: string }> {
-  const created = { kid: `kid_${randomToken(9)}`, secret: randomToken(32) };
-  await trx
-    .insertInto('identity_secrets')
-    .values({ workspace_id: workspaceId, ...created })
-    .execute();
-  return created;
 }
 
 export async function findWorkspaceBySiteId(

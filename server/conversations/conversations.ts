@@ -1,5 +1,18 @@
-import type { ConversationRow, ConversationStatus, Executor } from '../db/database.ts';
+// Owns the table `conversations`: every read and write of it is here. A visitor's scope
+// filters it by `visitors.identity_verified`.
+import { type SelectQueryBuilder, sql } from 'kysely';
+import type { VisitorScope } from '../access/visitor-scope.ts';
+import type {
+  ConversationRow,
+  ConversationStatus,
+  Database,
+  Executor,
+  Transaction,
+} from '../db/database.ts';
 import { type KeysetWindow, microsOf, type Positioned, readWindow } from '../db/keyset.ts';
+import { notFound } from '../errors.ts';
+import { lockContact } from '../identity/contacts.ts';
+import { lockVisitor } from '../identity/visitors.ts';
 
 /** A conversation as the API sees it. */
 export interface ConversationModel {
@@ -23,36 +36,6 @@ export function toConversation(row: ConversationRow): ConversationModel {
     createdAt: row.created_at,
     lastActivityAt: row.last_activity_at,
   };
-}
-
-/** The visitor's conversations, newest first. */
-export async function listVisitorConversations(
-  db: Executor,
-  visitorId: string,
-): Promise<ConversationModel[]> {
-  const rows = await db
-    .selectFrom('conversations')
-    .selectAll()
-    .where('visitor_id', '=', visitorId)
-    .orderBy('created_at', 'desc')
-    .orderBy('id', 'desc')
-    .execute();
-  return rows.map(toConversation);
-}
-
-/** One of the workspace's conversations; undefined when unknown or another workspace's. */
-export async function findConversation(
-  db: Executor,
-  workspaceId: string,
-  conversationId: string,
-): Promise<ConversationModel | undefined> {
-  const row = await db
-    .selectFrom('conversations')
-    .selectAll()
-    .where('id', '=', conversationId)
-    .where('workspace_id', '=', workspaceId)
-    .executeTakeFirst();
-  return row && toConversation(row);
 }
 
 /** The workspace's conversations with these ids, by id. */
@@ -115,4 +98,158 @@ export async function listContactsConversations(
     byContact.set(contactId, list);
   }
   return byContact;
+}
+
+/** The visitor's open conversation, if it has one (it has at most one). */
+export async function findOpenConversation(
+  db: Executor,
+  visitorId: string,
+): Promise<ConversationModel | undefined> {
+  const row = await db
+    .selectFrom('conversations')
+    .selectAll()
+    .where('visitor_id', '=', visitorId)
+    .where('status', '=', 'open')
+    .executeTakeFirst();
+  return row && toConversation(row);
+}
+
+/** Opens a conversation for the visitor, with the visitor's contact if it has one. */
+export async function insertConversation(
+  trx: Transaction,
+  visitor: { readonly id: string; readonly workspaceId: string; readonly contactId: string | null },
+): Promise<ConversationModel> {
+  const row = await trx
+    .insertInto('conversations')
+    .values({
+      workspace_id: visitor.workspaceId,
+      visitor_id: visitor.id,
+      contact_id: visitor.contactId,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return toConversation(row);
+}
+
+/** Gives the visitor's conversations that have no contact yet this one; returns how many. */
+export async function linkVisitorConversations(
+  trx: Transaction,
+  visitorId: string,
+  contactId: string,
+): Promise<number> {
+  const linked = await trx
+    .updateTable('conversations')
+    .set({ contact_id: contactId })
+    .where('visitor_id', '=', visitorId)
+    .where('contact_id', 'is', null)
+    .executeTakeFirst();
+  return Number(linked.numUpdatedRows);
+}
+
+/** Moves the conversation's last activity to now: a message was just written to it. */
+export async function touchConversation(trx: Executor, conversationId: string): Promise<void> {
+  await trx
+    .updateTable('conversations')
+    .set({ last_activity_at: sql`now()` })
+    .where('id', '=', conversationId)
+    .execute();
+}
+
+/** Sets the status of a conversation the caller has locked ({@link lockConversation}). */
+export async function updateConversationStatus(
+  trx: Transaction,
+  conversationId: string,
+  status: ConversationStatus,
+): Promise<ConversationModel> {
+  const row = await trx
+    .updateTable('conversations')
+    .set({ status })
+    .where('id', '=', conversationId)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return toConversation(row);
+}
+
+/**
+ * Loads a conversation of the workspace for a write, taking the locks every writer into a
+ * visitor's conversations takes, in the same order: the visitor's row, then its contact's
+ * (whose verified visitors replay by seq), then the conversation's. Message seq order then
+ * equals commit order for both the visitor and the contact. Unknown or another workspace's
+ * conversation: NOT_FOUND.
+ */
+export async function lockConversation(
+  trx: Transaction,
+  workspaceId: string,
+  conversationId: string,
+): Promise<ConversationModel> {
+  const found = await trx
+    .selectFrom('conversations')
+    .select('visitor_id')
+    .where('id', '=', conversationId)
+    .where('workspace_id', '=', workspaceId)
+    .executeTakeFirst();
+  if (found === undefined) throw notFound('conversation');
+  await lockVisitor(trx, found.visitor_id);
+  // Read again under the visitor's lock: identify may have linked a contact meanwhile.
+  const { contact_id } = await trx
+    .selectFrom('conversations')
+    .select('contact_id')
+    .where('id', '=', conversationId)
+    .executeTakeFirstOrThrow();
+  if (contact_id !== null) await lockContact(trx, contact_id);
+  const row = await trx
+    .selectFrom('conversations')
+    .selectAll()
+    .where('id', '=', conversationId)
+    .forUpdate()
+    .executeTakeFirstOrThrow();
+  return toConversation(row);
+}
+
+type ConversationQuery<O> = SelectQueryBuilder<Database, 'conversations', O>;
+
+/**
+ * Narrows a query over `conversations` to those a visitor's scope may read: its own, or for a
+ * verified visitor its contact's conversations held by verified visitors.
+ */
+export function inScope<O>(query: ConversationQuery<O>, scope: VisitorScope): ConversationQuery<O> {
+  if (scope.kind === 'visitor')
+    return query.where('conversations.visitor_id', '=', scope.visitorId);
+  return query
+    .where('conversations.contact_id', '=', scope.contactId)
+    .where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('visitors')
+          .select('visitors.id')
+          .whereRef('visitors.id', '=', 'conversations.visitor_id')
+          .where('visitors.identity_verified', '=', true),
+      ),
+    );
+}
+
+/** The conversations of the scope, newest first. */
+export async function listScopeConversations(
+  db: Executor,
+  scope: VisitorScope,
+): Promise<ConversationModel[]> {
+  const rows = await inScope(db.selectFrom('conversations'), scope)
+    .selectAll('conversations')
+    .orderBy('conversations.created_at', 'desc')
+    .orderBy('conversations.id', 'desc')
+    .execute();
+  return rows.map(toConversation);
+}
+
+/** Whether the scope may read this conversation. */
+export async function isScopeConversation(
+  db: Executor,
+  scope: VisitorScope,
+  conversationId: string,
+): Promise<boolean> {
+  const row = await inScope(db.selectFrom('conversations'), scope)
+    .select('conversations.id')
+    .where('conversations.id', '=', conversationId)
+    .executeTakeFirst();
+  return row !== undefined;
 }

@@ -1,3 +1,4 @@
+// Owns the table `inbox_events`: every read and write of it is here.
 import { sql } from 'kysely';
 import type { Executor, InboxEventKind, InboxEventRow } from '../db/database.ts';
 import type { UnitOfWork } from '../db/unit-of-work.ts';

@@ -1,5 +1,9 @@
+// Owns the table `messages`: every read and write of it is here. Its reads join
+// `conversations` to keep to a workspace or a visitor's scope.
 import { sql } from 'kysely';
+import type { VisitorScope } from '../access/visitor-scope.ts';
 import type { Executor, MessageAuthor, MessageRow, NewMessage } from '../db/database.ts';
+import { inScope, touchConversation } from './conversations.ts';
 
 /**
  * A message as the API and pub/sub carry it. Plain JSON, so it crosses Redis unchanged.
@@ -40,60 +44,39 @@ export async function insertMessage(trx: Executor, message: NewMessage): Promise
     .values(message)
     .returningAll()
     .executeTakeFirstOrThrow();
-  await trx
-    .updateTable('conversations')
-    .set({ last_activity_at: sql`now()` })
-    .where('id', '=', message.conversation_id)
-    .execute();
+  await touchConversation(trx, message.conversation_id);
   return row;
 }
 
-/** Messages of the given conversations, oldest first. */
-export async function listMessages(
+/** The agent message of the conversation with this clientMessageId, if one was stored. */
+export async function findAgentMessage(
   db: Executor,
-  conversationIds: readonly string[],
-): Promise<MessageModel[]> {
-  if (conversationIds.length === 0) return [];
-  const rows = await db
-    .selectFrom('messages')
-    .selectAll()
-    .where('conversation_id', 'in', conversationIds)
-    .orderBy('seq')
-    .execute();
-  return rows.map(toMessage);
-}
-
-/** Messages in the visitor's conversations that came after the message `afterSeq`, oldest first. */
-export async function listVisitorMessagesAfter(
-  db: Executor,
-  visitorId: string,
-  afterSeq: string | null,
-): Promise<MessageModel[]> {
-  let query = db
-    .selectFrom('messages')
-    .innerJoin('conversations', 'conversations.id', 'messages.conversation_id')
-    .selectAll('messages')
-    .where('conversations.visitor_id', '=', visitorId)
-    .orderBy('messages.seq');
-  if (afterSeq !== null) query = query.where('messages.seq', '>', afterSeq);
-  const rows = await query.execute();
-  return rows.map(toMessage);
-}
-
-/** The position of a message, if it is in one of the visitor's conversations. */
-export async function findVisitorMessageSeq(
-  db: Executor,
-  visitorId: string,
-  messageId: string,
-): Promise<string | undefined> {
+  conversationId: string,
+  clientMessageId: string,
+): Promise<MessageModel | undefined> {
   const row = await db
     .selectFrom('messages')
-    .innerJoin('conversations', 'conversations.id', 'messages.conversation_id')
-    .select('messages.seq')
-    .where('conversations.visitor_id', '=', visitorId)
-    .where('messages.id', '=', messageId)
+    .selectAll()
+    .where('conversation_id', '=', conversationId)
+    .where('author', '=', 'agent')
+    .where('client_message_id', '=', clientMessageId)
     .executeTakeFirst();
-  return row?.seq;
+  return row && toMessage(row);
+}
+
+/** The visitor's message with this clientMessageId, if one was stored. */
+export async function findVisitorMessage(
+  db: Executor,
+  visitorId: string,
+  clientMessageId: string,
+): Promise<MessageModel | undefined> {
+  const row = await db
+    .selectFrom('messages')
+    .selectAll()
+    .where('author_visitor_id', '=', visitorId)
+    .where('client_message_id', '=', clientMessageId)
+    .executeTakeFirst();
+  return row && toMessage(row);
 }
 
 /**
@@ -191,4 +174,33 @@ export async function unreadCountsOf(
     .groupBy('m.conversation_id')
     .execute();
   return new Map(rows.map((row) => [row.conversation_id, Number(row.unread)]));
+}
+
+/** Messages of the scope's conversations after the message at `afterSeq`, oldest first. */
+export async function listScopeMessagesAfter(
+  db: Executor,
+  scope: VisitorScope,
+  afterSeq: string,
+): Promise<MessageModel[]> {
+  const rows = await inScope(db.selectFrom('conversations'), scope)
+    .innerJoin('messages', 'messages.conversation_id', 'conversations.id')
+    .selectAll('messages')
+    .where('messages.seq', '>', afterSeq)
+    .orderBy('messages.seq')
+    .execute();
+  return rows.map(toMessage);
+}
+
+/** The position of a message, if it is in one of the scope's conversations. */
+export async function findScopeMessageSeq(
+  db: Executor,
+  scope: VisitorScope,
+  messageId: string,
+): Promise<string | undefined> {
+  const row = await inScope(db.selectFrom('conversations'), scope)
+    .innerJoin('messages', 'messages.conversation_id', 'conversations.id')
+    .select('messages.seq')
+    .where('messages.id', '=', messageId)
+    .executeTakeFirst();
+  return row?.seq;
 }

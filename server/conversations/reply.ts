@@ -1,9 +1,10 @@
-import type { ConversationRow, Db, Transaction } from '../db/database.ts';
+import type { Db } from '../db/database.ts';
 import { runUnitOfWork } from '../db/unit-of-work.ts';
-import { badUserInput, notFound } from '../errors.ts';
+import { badUserInput } from '../errors.ts';
+import { lockConversation } from './conversations.ts';
 import type { DomainEventPublisher } from './events.ts';
 import { appendInboxEvent } from './inbox-events.ts';
-import { insertMessage, type MessageModel, toMessage } from './messages.ts';
+import { findAgentMessage, insertMessage, type MessageModel, toMessage } from './messages.ts';
 
 /**
  * Adds an agent's message to a conversation of the agent's workspace; once committed, it is
@@ -26,14 +27,8 @@ export async function replyToConversation(
   return runUnitOfWork(db, publisher, async (work) => {
     const { trx } = work;
     const conversation = await lockConversation(trx, agent.workspaceId, input.conversationId);
-    const existing = await trx
-      .selectFrom('messages')
-      .selectAll()
-      .where('conversation_id', '=', conversation.id)
-      .where('author', '=', 'agent')
-      .where('client_message_id', '=', input.clientMessageId)
-      .executeTakeFirst();
-    if (existing !== undefined) return toMessage(existing);
+    const existing = await findAgentMessage(trx, conversation.id, input.clientMessageId);
+    if (existing !== undefined) return existing;
     if (conversation.status === 'closed') {
       throw badUserInput(
         'input.conversationId',
@@ -52,69 +47,16 @@ export async function replyToConversation(
     work.record({
       kind: 'message-added',
       message,
-      audience: { visitorId: conversation.visitor_id, contactId: conversation.contact_id },
+      audience: { visitorId: conversation.visitorId, contactId: conversation.contactId },
     });
     await appendInboxEvent(work, {
       workspaceId: agent.workspaceId,
       kind: 'message_added',
       conversationId: conversation.id,
       messageId: row.id,
-      visitorId: conversation.visitor_id,
-      contactId: conversation.contact_id,
+      visitorId: conversation.visitorId,
+      contactId: conversation.contactId,
     });
     return message;
   });
-}
-
-/** A conversation row as a writer holds it locked. */
-export type LockedConversation = Pick<
-  ConversationRow,
-  'id' | 'status' | 'visitor_id' | 'contact_id'
->;
-
-/**
- * Loads a conversation of the workspace for a write, taking the locks every writer into a
- * visitor's conversations takes, in the same order: the visitor's row, then its contact's
- * (whose verified visitors replay by seq), then the conversation's. Message seq order then
- * equals commit order for both the visitor and the contact. Unknown or another workspace's
- * conversation: NOT_FOUND.
- */
-export async function lockConversation(
-  trx: Transaction,
-  workspaceId: string,
-  conversationId: string,
-): Promise<LockedConversation> {
-  const found = await trx
-    .selectFrom('conversations')
-    .select('visitor_id')
-    .where('id', '=', conversationId)
-    .where('workspace_id', '=', workspaceId)
-    .executeTakeFirst();
-  if (found === undefined) throw notFound('conversation');
-  await trx
-    .selectFrom('visitors')
-    .select('id')
-    .where('id', '=', found.visitor_id)
-    .forUpdate()
-    .execute();
-  // Read again under the visitor's lock: identify may have linked a contact meanwhile.
-  const { contact_id } = await trx
-    .selectFrom('conversations')
-    .select('contact_id')
-    .where('id', '=', conversationId)
-    .executeTakeFirstOrThrow();
-  if (contact_id !== null) {
-    await trx
-      .selectFrom('contacts')
-      .select('id')
-      .where('id', '=', contact_id)
-      .forUpdate()
-      .execute();
-  }
-  return trx
-    .selectFrom('conversations')
-    .select(['id', 'status', 'visitor_id', 'contact_id'])
-    .where('id', '=', conversationId)
-    .forUpdate()
-    .executeTakeFirstOrThrow();
 }

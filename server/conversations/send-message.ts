@@ -1,9 +1,15 @@
 import type { Db, Transaction, VisitorRow } from '../db/database.ts';
 import { runUnitOfWork } from '../db/unit-of-work.ts';
+import { lockContact } from '../identity/contacts.ts';
 import { requireActiveVisitor, type VisitorRef } from '../identity/visitors.ts';
+import {
+  type ConversationModel,
+  findOpenConversation,
+  insertConversation,
+} from './conversations.ts';
 import type { DomainEventPublisher } from './events.ts';
 import { appendInboxEvent } from './inbox-events.ts';
-import { insertMessage, type MessageModel, toMessage } from './messages.ts';
+import { findVisitorMessage, insertMessage, type MessageModel, toMessage } from './messages.ts';
 
 /**
  * Stores a visitor's message in its open conversation, opening one (with the visitor's
@@ -20,29 +26,14 @@ export async function sendVisitorMessage(
   return runUnitOfWork(db, publisher, async (work) => {
     const { trx } = work;
     const current = await requireActiveVisitor(trx, visitor, { forUpdate: true });
-    const existing = await trx
-      .selectFrom('messages')
-      .selectAll()
-      .where('author_visitor_id', '=', visitor.id)
-      .where('client_message_id', '=', input.clientMessageId)
-      .executeTakeFirst();
-    if (existing !== undefined) return toMessage(existing);
-    if (current.contact_id !== null) {
-      // The contact's verified visitors replay its messages by seq across all its visitors:
-      // serialising the contact's writes makes seq order equal commit order there too.
-      await trx
-        .selectFrom('contacts')
-        .select('id')
-        .where('id', '=', current.contact_id)
-        .forUpdate()
-        .execute();
-    }
+    const existing = await findVisitorMessage(trx, visitor.id, input.clientMessageId);
+    if (existing !== undefined) return existing;
+    // The contact's verified visitors replay its messages by seq across all its visitors.
+    if (current.contact_id !== null) await lockContact(trx, current.contact_id);
 
-    const {
-      id: conversationId,
-      contact_id: contactId,
-      opened,
-    } = await openConversationOf(trx, current);
+    const { conversation, opened } = await openConversationOf(trx, current);
+    const conversationId = conversation.id;
+    const contactId = conversation.contactId;
     const row = await insertMessage(trx, {
       conversation_id: conversationId,
       author: 'visitor',
@@ -68,22 +59,13 @@ export async function sendVisitorMessage(
 async function openConversationOf(
   trx: Transaction,
   visitor: VisitorRow,
-): Promise<{ id: string; contact_id: string | null; opened: boolean }> {
-  const open = await trx
-    .selectFrom('conversations')
-    .select(['id', 'contact_id'])
-    .where('visitor_id', '=', visitor.id)
-    .where('status', '=', 'open')
-    .executeTakeFirst();
-  if (open !== undefined) return { ...open, opened: false };
-  const created = await trx
-    .insertInto('conversations')
-    .values({
-      workspace_id: visitor.workspace_id,
-      visitor_id: visitor.id,
-      contact_id: visitor.contact_id,
-    })
-    .returning(['id', 'contact_id'])
-    .executeTakeFirstOrThrow();
-  return { ...created, opened: true };
+): Promise<{ conversation: ConversationModel; opened: boolean }> {
+  const open = await findOpenConversation(trx, visitor.id);
+  if (open !== undefined) return { conversation: open, opened: false };
+  const conversation = await insertConversation(trx, {
+    id: visitor.id,
+    workspaceId: visitor.workspace_id,
+    contactId: visitor.contact_id,
+  });
+  return { conversation, opened: true };
 }

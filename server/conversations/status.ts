@@ -2,10 +2,14 @@ import { ErrorCode } from '../../protocol/index.ts';
 import type { ConversationStatus, Db } from '../db/database.ts';
 import { runUnitOfWork } from '../db/unit-of-work.ts';
 import { SonnyError } from '../errors.ts';
-import { type ConversationModel, toConversation } from './conversations.ts';
+import {
+  type ConversationModel,
+  findOpenConversation,
+  lockConversation,
+  updateConversationStatus,
+} from './conversations.ts';
 import type { DomainEventPublisher } from './events.ts';
 import { appendInboxEvent } from './inbox-events.ts';
-import { lockConversation } from './reply.ts';
 
 /**
  * Closes or reopens a conversation of the workspace. Setting the status it already has
@@ -26,12 +30,7 @@ export async function setConversationStatus(
     const { trx } = work;
     const locked = await lockConversation(trx, workspaceId, conversationId);
     if (locked.status === 'closed' && status === 'open') {
-      const other = await trx
-        .selectFrom('conversations')
-        .select('id')
-        .where('visitor_id', '=', locked.visitor_id)
-        .where('status', '=', 'open')
-        .executeTakeFirst();
+      const other = await findOpenConversation(trx, locked.visitorId);
       if (other !== undefined) {
         throw new SonnyError(
           ErrorCode.BAD_USER_INPUT,
@@ -40,27 +39,15 @@ export async function setConversationStatus(
         );
       }
     }
-    if (locked.status === status) {
-      const row = await trx
-        .selectFrom('conversations')
-        .selectAll()
-        .where('id', '=', locked.id)
-        .executeTakeFirstOrThrow();
-      return toConversation(row);
-    }
-    const row = await trx
-      .updateTable('conversations')
-      .set({ status })
-      .where('id', '=', locked.id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    if (locked.status === status) return locked;
+    const conversation = await updateConversationStatus(trx, locked.id, status);
     await appendInboxEvent(work, {
       workspaceId,
       kind: status === 'open' ? 'conversation_reopened' : 'conversation_closed',
-      conversationId: row.id,
-      visitorId: row.visitor_id,
-      contactId: row.contact_id,
+      conversationId: conversation.id,
+      visitorId: conversation.visitorId,
+      contactId: conversation.contactId,
     });
-    return toConversation(row);
+    return conversation;
   });
 }

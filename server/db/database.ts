@@ -137,17 +137,30 @@ export interface MessagesTable {
   created_at: CreatedAt;
 }
 
-/** The single source of table types. */
+/**
+ * The single source of table types. Each table has one owner module, the only one that writes
+ * it or reads it on its own; others join it at most, to filter or to decorate their rows.
+ */
 export interface Database {
+  /** Owned by `server/access/workspaces.ts`. */
   workspaces: WorkspacesTable;
+  /** Owned by `server/access/api-keys.ts`. */
   api_keys: ApiKeysTable;
+  /** Owned by `server/identity/identity-secrets.ts`. */
   identity_secrets: IdentitySecretsTable;
+  /** Owned by `server/access/agents.ts`. */
   agents: AgentsTable;
+  /** Owned by `server/access/agents.ts`. */
   agent_sessions: AgentSessionsTable;
+  /** Owned by `server/conversations/inbox-events.ts`. */
   inbox_events: InboxEventsTable;
+  /** Owned by `server/identity/contacts.ts`. */
   contacts: ContactsTable;
+  /** Owned by `server/identity/visitors.ts`. */
   visitors: VisitorsTable;
+  /** Owned by `server/conversations/conversations.ts`. */
   conversations: ConversationsTable;
+  /** Owned by `server/conversations/messages.ts`. */
   messages: MessagesTable;
 }
 

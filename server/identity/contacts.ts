@@ -1,5 +1,7 @@
+// Owns the table `contacts`: every read and write of it is here.
 import { sql } from 'kysely';
-import type { ContactRow, Executor } from '../db/database.ts';
+import type { ContactRow, Executor, Transaction } from '../db/database.ts';
+import { type KeysetWindow, microsOf, type Positioned, readWindow } from '../db/keyset.ts';
 import type { EmailAddress } from './identity-input.ts';
 
 /**
@@ -42,15 +44,70 @@ export async function upsertContact(
     .executeTakeFirstOrThrow();
 }
 
-export async function findContact(
+/** The longest contact search: an email address's maximum length. */
+export const MAX_CONTACT_SEARCH_LENGTH = 254;
+
+/**
+ * The LIKE pattern of a contact search: the term, trimmed, NFC-normalised and lower-cased,
+ * with LIKE's own characters (`%`, `_` and the escape `\`) escaped, as a prefix. Null for a
+ * blank term, which searches nothing.
+ */
+export function contactSearchPattern(search: string | null): string | null {
+  const term = search?.trim().normalize('NFC').toLowerCase() ?? '';
+  if (term === '') return null;
+  return `${term.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
+}
+
+/**
+ * The workspace's contacts in the window of the list newest first (id breaks ties), as the
+ * window reads them; with a search pattern only those whose email or name starts with it,
+ * ignoring case.
+ */
+export async function listWorkspaceContacts(
   db: Executor,
   workspaceId: string,
-  contactId: string,
-): Promise<ContactRow | undefined> {
-  return db
+  options: { pattern: string | null; window: KeysetWindow },
+): Promise<Array<Positioned<ContactRow>>> {
+  let query = db
     .selectFrom('contacts')
     .selectAll()
-    .where('id', '=', contactId)
+    .select(microsOf('created_at').as('position_micros'))
+    .where('workspace_id', '=', workspaceId);
+  const { pattern } = options;
+  if (pattern !== null) {
+    // email_normalized is lower-cased already; lower() on both sides keeps the fold the same.
+    query = query.where(
+      sql<boolean>`(lower(email_normalized) like lower(${pattern}) escape '\\' or lower(name) like lower(${pattern}) escape '\\')`,
+    );
+  }
+  const rows = await readWindow(query, 'created_at', 'id', options.window).execute();
+  return rows.map(({ position_micros, ...row }) => ({
+    row,
+    position: { micros: position_micros, id: row.id },
+  }));
+}
+
+/** The workspace's contacts with these ids, by id. */
+export async function findContacts(
+  db: Executor,
+  workspaceId: string,
+  contactIds: readonly string[],
+): Promise<Map<string, ContactRow>> {
+  if (contactIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('contacts')
+    .selectAll()
     .where('workspace_id', '=', workspaceId)
-    .executeTakeFirst();
+    .where('id', 'in', contactIds)
+    .execute();
+  return new Map(rows.map((row) => [row.id, row]));
+}
+
+/**
+ * Locks the contact's row until the transaction ends. Writers of messages into the contact's
+ * conversations take it, because its verified visitors replay them by seq across all its
+ * visitors: serialising the contact's writes makes seq order equal commit order there too.
+ */
+export async function lockContact(trx: Transaction, contactId: string): Promise<void> {
+  await trx.selectFrom('contacts').select('id').where('id', '=', contactId).forUpdate().execute();
 }

@@ -1,14 +1,15 @@
-import { sql } from 'kysely';
 import { ErrorCode } from '../../protocol/index.ts';
+import { findWorkspace } from '../access/workspaces.ts';
+import { linkVisitorConversations } from '../conversations/conversations.ts';
 import type { DomainEventPublisher } from '../conversations/events.ts';
 import { appendInboxEvent, type InboxEventAppended } from '../conversations/inbox-events.ts';
 import type { ContactRow, Db, VisitorRow } from '../db/database.ts';
 import { runUnitOfWork, type UnitOfWork } from '../db/unit-of-work.ts';
 import { SonnyError } from '../errors.ts';
-import { upsertContact } from './contacts.ts';
+import { findContacts, upsertContact } from './contacts.ts';
 import type { EmailAddress } from './identity-input.ts';
 import { verifyIdentityToken } from './identity-tokens.ts';
-import { requireActiveVisitor, type VisitorRef } from './visitors.ts';
+import { bindVisitorToContact, requireActiveVisitor, type VisitorRef } from './visitors.ts';
 
 export interface Identity {
   readonly email: EmailAddress;
@@ -58,12 +59,8 @@ export async function identifyVisitorIn(
   const { trx } = work;
   const current = await requireActiveVisitor(trx, visitor, { forUpdate: true });
   if (current.contact_id !== null) {
-    const bound = await trx
-      .selectFrom('contacts')
-      .select('email_normalized')
-      .where('id', '=', current.contact_id)
-      .executeTakeFirstOrThrow();
-    if (bound.email_normalized !== identity.email.normalized) {
+    const contacts = await findContacts(trx, visitor.workspaceId, [current.contact_id]);
+    if (contacts.get(current.contact_id)?.email_normalized !== identity.email.normalized) {
       throw new SonnyError(
         ErrorCode.IDENTITY_CONFLICT,
         'This visitor is already identified as someone else. Reset the visitor before identifying a different person.',
@@ -83,12 +80,8 @@ export async function identifyVisitorIn(
     name = claims.name ?? identity.name;
     verified = true;
   } else if (!(current.identity_verified && current.contact_id !== null)) {
-    const workspace = await trx
-      .selectFrom('workspaces')
-      .select('require_verified_identity')
-      .where('id', '=', visitor.workspaceId)
-      .executeTakeFirstOrThrow();
-    if (workspace.require_verified_identity) {
+    const workspace = await findWorkspace(trx, visitor.workspaceId);
+    if (workspace === undefined || workspace.require_verified_identity) {
       throw new SonnyError(
         ErrorCode.IDENTITY_VERIFICATION_REQUIRED,
         'This site accepts only verified identities: pass an identityToken from its backend.',
@@ -99,22 +92,11 @@ export async function identifyVisitorIn(
   const contact = await upsertContact(trx, visitor.workspaceId, identity.email, name, {
     vouch: verified,
   });
-  const bound = await trx
-    .updateTable('visitors')
-    .set({
-      contact_id: contact.id,
-      identified_at: sql`coalesce(identified_at, now())`,
-      identity_verified: verified || current.identity_verified,
-    })
-    .where('id', '=', visitor.id)
-    .returningAll()
-    .executeTakeFirstOrThrow();
-  const linked = await trx
-    .updateTable('conversations')
-    .set({ contact_id: contact.id })
-    .where('visitor_id', '=', visitor.id)
-    .where('contact_id', 'is', null)
-    .executeTakeFirst();
+  const bound = await bindVisitorToContact(trx, visitor.id, {
+    contactId: contact.id,
+    verified: verified || current.identity_verified,
+  });
+  const linkedConversationCount = await linkVisitorConversations(trx, visitor.id, contact.id);
   // News for the inbox: the first binding, or a verification. Not a repeat: a widget re-sends
   // its identity on every join.
   if (current.contact_id === null || (verified && !current.identity_verified)) {
@@ -125,7 +107,7 @@ export async function identifyVisitorIn(
       contactId: contact.id,
     });
   }
-  return { contact, visitor: bound, linkedConversationCount: Number(linked.numUpdatedRows) };
+  return { contact, visitor: bound, linkedConversationCount };
 }
 
 /**

@@ -1,12 +1,26 @@
+// Owns the table `identity_secrets`: every read and write of it is here.
 import { sql } from 'kysely';
-import { insertIdentitySecret } from '../access/workspaces.ts';
-import type { Db, Executor, IdentitySecretRow } from '../db/database.ts';
+import { randomToken } from '../access/secrets.ts';
+import type { Db, Executor, IdentitySecretRow, Transaction } from '../db/database.ts';
 import { parseWholeSeconds } from './identity-input.ts';
 
 /** How long tokens of the previous secret keep verifying after a rotation, unless told. */
 export const DEFAULT_ROTATION_GRACE_SECONDS = 86_400;
 /** The longest grace a rotation may give the previous secret: 7 days. */
 export const MAX_ROTATION_GRACE_SECONDS = 7 * 86_400;
+
+/** Makes a new current identity secret for the workspace, with a fresh `kid`. */
+export async function insertIdentitySecret(
+  trx: Transaction,
+  workspaceId: string,
+): Promise<{ kid: string; secret: string }> {
+  const created = { kid: `kid_${randomToken(9)}`, secret: randomToken(32) };
+  await trx
+    .insertInto('identity_secrets')
+    .values({ workspace_id: workspaceId, ...created })
+    .execute();
+  return created;
+}
 
 /** The secret new tokens are signed with: the one without an end. */
 export async function findCurrentIdentitySecret(
@@ -57,6 +71,9 @@ export function parseGraceSeconds(raw: number | null | undefined, field: string)
   );
 }
 
+/** Namespace of the advisory locks below, so they never collide with another use of them. */
+const ROTATION_LOCK = 0x1d5e;
+
 /**
  * Makes a new current identity secret with a new `kid`. Every older secret that still
  * verifies does so for at most `graceSeconds` more: a rotation with grace 0 after a leak
@@ -68,13 +85,11 @@ export async function rotateIdentitySecret(
   graceSeconds: number,
 ): Promise<RotatedIdentitySecret> {
   return db.transaction().execute(async (trx) => {
-    // Serialises concurrent rotations of one workspace: each sees the other's new secret.
-    await trx
-      .selectFrom('workspaces')
-      .select('id')
-      .where('id', '=', workspaceId)
-      .forUpdate()
-      .executeTakeFirstOrThrow();
+    // Serialises concurrent rotations of one workspace until commit: each sees the other's
+    // new secret.
+    await sql`select pg_advisory_xact_lock(${ROTATION_LOCK}, hashtext(${workspaceId}))`.execute(
+      trx,
+    );
     const end = sql<Date>`now() + make_interval(secs => ${graceSeconds}::int)`;
     const previous = await trx
       .updateTable('identity_secrets')

@@ -1,7 +1,9 @@
+// Owns the table `visitors`: every read and write of it is here. Its reads join `contacts`
+// for the email and name a visitor identified with.
 import { sql } from 'kysely';
 import { ErrorCode } from '../../protocol/index.ts';
 import { secretDigest } from '../access/secrets.ts';
-import type { Executor, VisitorRow } from '../db/database.ts';
+import type { Executor, Transaction, VisitorRow } from '../db/database.ts';
 import { SonnyError } from '../errors.ts';
 
 /** A joined visitor as the server knows it: never the visitorId credential itself. */
@@ -56,6 +58,35 @@ export async function requireActiveVisitor(
   return row;
 }
 
+/**
+ * Locks the visitor's row until the transaction ends: every write touching its conversations
+ * takes this lock first (see {@link requireActiveVisitor}).
+ */
+export async function lockVisitor(trx: Transaction, visitorId: string): Promise<void> {
+  await trx.selectFrom('visitors').select('id').where('id', '=', visitorId).forUpdate().execute();
+}
+
+/**
+ * Binds the visitor to its contact (verified once any identify was), marking when it first
+ * identified; returns the row as it is now.
+ */
+export async function bindVisitorToContact(
+  trx: Transaction,
+  visitorId: string,
+  contact: { readonly contactId: string; readonly verified: boolean },
+): Promise<VisitorRow> {
+  return trx
+    .updateTable('visitors')
+    .set({
+      contact_id: contact.contactId,
+      identified_at: sql`coalesce(identified_at, now())`,
+      identity_verified: contact.verified,
+    })
+    .where('id', '=', visitorId)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
 /** Ends the visitor: its credential can no longer join. Its data stays for the agents. */
 export async function endVisitor(db: Executor, visitor: VisitorRef): Promise<boolean> {
   const result = await db
@@ -97,11 +128,80 @@ export function toVisitor(
 /** The active visitor with its contact's email and name. */
 export async function loadVisitor(db: Executor, visitor: VisitorRef): Promise<VisitorModel> {
   const row = await requireActiveVisitor(db, visitor);
-  if (row.contact_id === null) return toVisitor(row, null);
-  const contact = await db
-    .selectFrom('contacts')
-    .select(['email', 'name'])
-    .where('id', '=', row.contact_id)
-    .executeTakeFirstOrThrow();
-  return toVisitor(row, contact);
+  const found = await findVisitors(db, visitor.workspaceId, [row.id]);
+  const model = found.get(row.id);
+  if (model === undefined) throw new Error('An active visitor vanished while it was read.');
+  return model;
+}
+
+function visitorsWithContacts(db: Executor) {
+  return db
+    .selectFrom('visitors')
+    .leftJoin('contacts', 'contacts.id', 'visitors.contact_id')
+    .select([
+      'visitors.id',
+      'visitors.workspace_id',
+      'visitors.contact_id',
+      'visitors.identity_verified',
+      'visitors.created_at',
+      'contacts.email',
+      'contacts.name',
+    ]);
+}
+
+type VisitorWithContact = Awaited<
+  ReturnType<ReturnType<typeof visitorsWithContacts>['execute']>
+>[number];
+
+function toVisitorWithContact(row: VisitorWithContact): VisitorModel {
+  return toVisitor(row, row.email === null ? null : { email: row.email, name: row.name });
+}
+
+/** The workspace's visitors with these ids (ended ones too), by id. */
+export async function findVisitors(
+  db: Executor,
+  workspaceId: string,
+  visitorIds: readonly string[],
+): Promise<Map<string, VisitorModel>> {
+  if (visitorIds.length === 0) return new Map();
+  const rows = await visitorsWithContacts(db)
+    .where('visitors.workspace_id', '=', workspaceId)
+    .where('visitors.id', 'in', visitorIds)
+    .execute();
+  return new Map(rows.map((row) => [row.id, toVisitorWithContact(row)]));
+}
+
+/** The visitors bound to each contact, newest first, by contact id. */
+export async function listContactsVisitors(
+  db: Executor,
+  contactIds: readonly string[],
+): Promise<Map<string, VisitorModel[]>> {
+  const byContact = new Map<string, VisitorModel[]>();
+  if (contactIds.length === 0) return byContact;
+  const rows = await visitorsWithContacts(db)
+    .where('visitors.contact_id', 'in', contactIds)
+    .orderBy('visitors.created_at', 'desc')
+    .orderBy('visitors.id', 'desc')
+    .execute();
+  for (const row of rows) {
+    if (row.contact_id === null) continue;
+    const list = byContact.get(row.contact_id) ?? [];
+    list.push(toVisitorWithContact(row));
+    byContact.set(row.contact_id, list);
+  }
+  return byContact;
+}
+
+/** Whether each visitor identified with a valid identity token, by visitor id. */
+export async function identityVerifiedOf(
+  db: Executor,
+  visitorIds: readonly string[],
+): Promise<Map<string, boolean>> {
+  if (visitorIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('visitors')
+    .select(['id', 'identity_verified'])
+    .where('id', 'in', visitorIds)
+    .execute();
+  return new Map(rows.map((row) => [row.id, row.identity_verified]));
 }

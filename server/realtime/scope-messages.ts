@@ -1,4 +1,5 @@
-import { isConversationInScope, type VisitorScope } from '../access/visitor-scope.ts';
+import type { VisitorScope } from '../access/visitor-scope.ts';
+import { isScopeConversation } from '../conversations/conversations.ts';
 import type { MessageModel } from '../conversations/messages.ts';
 import type { Executor } from '../db/database.ts';
 import { channels } from './channels.ts';
@@ -23,7 +24,7 @@ export function listenToScope(
   let delivered = Promise.resolve();
   const admit = async (message: MessageModel): Promise<boolean> => {
     if (visible.has(message.conversationId)) return true;
-    const found = await isConversationInScope(db, scope, message.conversationId);
+    const found = await isScopeConversation(db, scope, message.conversationId);
     if (found) visible.add(message.conversationId);
     return found;
   };

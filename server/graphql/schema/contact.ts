@@ -4,10 +4,10 @@ import { badUserInput } from '../../errors.ts';
 import {
   contactSearchPattern,
   findContacts,
-  listContactsVisitors,
   listWorkspaceContacts,
   MAX_CONTACT_SEARCH_LENGTH,
-} from '../../identity/contact-directory.ts';
+} from '../../identity/contacts.ts';
+import { listContactsVisitors } from '../../identity/visitors.ts';
 import { batchLoader } from '../batch.ts';
 import { builder } from '../builder.ts';
 import { keysetPage } from '../pagination.ts';

@@ -13,7 +13,7 @@ import {
 import { setConversationStatus } from '../../conversations/status.ts';
 import type { ConversationStatus as Status } from '../../db/database.ts';
 import { badUserInput, notFound } from '../../errors.ts';
-import { findVisitors } from '../../identity/contact-directory.ts';
+import { findVisitors, identityVerifiedOf } from '../../identity/visitors.ts';
 import { batchLoader } from '../batch.ts';
 import { builder } from '../builder.ts';
 import type { Context } from '../context.ts';
@@ -36,6 +36,9 @@ export const visitorOfWorkspace = batchLoader((context, ids) =>
   context.principal === null
     ? Promise.resolve(new Map())
     : findVisitors(context.db, context.principal.workspaceId, ids),
+);
+const identityVerifiedOfVisitor = batchLoader((context, ids) =>
+  identityVerifiedOf(context.db, ids),
 );
 const lastMessageOf = batchLoader((context, ids) => lastMessagesOf(context.db, ids));
 const unreadCountOf = batchLoader((context, ids) => unreadCountsOf(context.db, ids));
@@ -62,14 +65,8 @@ Conversation.implement({
     identityVerified: t.boolean({
       description:
         'Whether the visitor of this conversation identified with a valid identity token.',
-      resolve: async (conversation, _args, context) => {
-        const visitor = await context.db
-          .selectFrom('visitors')
-          .select('identity_verified')
-          .where('id', '=', conversation.visitorId)
-          .executeTakeFirstOrThrow();
-        return visitor.identity_verified;
-      },
+      resolve: async (conversation, _args, context) =>
+        (await identityVerifiedOfVisitor(context, conversation.visitorId)) ?? false,
     }),
     messages: t.field({
       type: [Message],

@@ -1,11 +1,10 @@
 import { isUuid } from '../../../protocol/index.ts';
+import { type VisitorScope, visitorScope } from '../../access/visitor-scope.ts';
 import {
   findScopeMessageSeq,
   listScopeMessagesAfter,
-  type VisitorScope,
-  visitorScope,
-} from '../../access/visitor-scope.ts';
-import type { MessageModel } from '../../conversations/messages.ts';
+  type MessageModel,
+} from '../../conversations/messages.ts';
 import type { Db } from '../../db/database.ts';
 import { badUserInput } from '../../errors.ts';
 import { loadVisitor } from '../../identity/visitors.ts';

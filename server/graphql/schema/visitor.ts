@@ -1,4 +1,5 @@
-import { listScopeConversations, visitorScope } from '../../access/visitor-scope.ts';
+import { visitorScope } from '../../access/visitor-scope.ts';
+import { listScopeConversations } from '../../conversations/conversations.ts';
 import type { ContactRow } from '../../db/database.ts';
 import { type IdentifyResult, identifyVisitor } from '../../identity/identify.ts';
 import { parseEmail, parseName } from '../../identity/identity-input.ts';

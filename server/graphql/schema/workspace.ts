@@ -1,5 +1,6 @@
 import { findWorkspace } from '../../access/workspaces.ts';
 import type { WorkspaceRow } from '../../db/database.ts';
+import { findCurrentIdentitySecret } from '../../identity/identity-secrets.ts';
 import { builder } from '../builder.ts';
 
 /** The workspace of the asking agent or key. */
@@ -16,15 +17,8 @@ export const Workspace = builder.objectRef<WorkspaceRow>('Workspace').implement(
     }),
     identitySecretKid: t.string({
       description: 'The `kid` of the current identity secret, which new tokens carry.',
-      resolve: async (workspace, _args, context) => {
-        const current = await context.db
-          .selectFrom('identity_secrets')
-          .select('kid')
-          .where('workspace_id', '=', workspace.id)
-          .where('expires_at', 'is', null)
-          .executeTakeFirstOrThrow();
-        return current.kid;
-      },
+      resolve: async (workspace, _args, context) =>
+        (await findCurrentIdentitySecret(context.db, workspace.id)).kid,
     }),
   }),
 });
