@@ -290,6 +290,26 @@ describe('rotateIdentitySecret', () => {
     ]);
   });
 
+  it('runs concurrent rotations one after another: each succeeds, one secret is current', async () => {
+    const site = await server.createWorkspace();
+    const agent = await server.createAgent(site.id);
+    const results = await Promise.all(
+      Array.from({ length: 5 }, () => server.http(ROTATE, {}, agent.token)),
+    );
+    expect(results.map((result) => result.errors)).toEqual(Array(5).fill(undefined));
+    const kids = results.map((result) => result.data?.rotateIdentitySecret.kid);
+    expect(new Set(kids).size).toBe(5);
+    // Every rotation saw the one before it: each one ended a secret's life as current.
+    expect(results.every((result) => result.data?.rotateIdentitySecret.previousKidExpiresAt)).toBe(
+      true,
+    );
+    const current = (await secretRows(site.id)).filter((row) => row.expires_at === null);
+    expect(current.map((row) => row.kid)).toEqual([
+      (await server.http(WORKSPACE, {}, agent.token)).data?.workspace.identitySecretKid,
+    ]);
+    expect(kids).toContain(current[0]?.kid);
+  });
+
   it('refuses a grace outside 0..604800 and API keys, creating no secret', async () => {
     const site = await server.createWorkspace();
     const agent = await server.createAgent(site.id);
