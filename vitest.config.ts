@@ -14,6 +14,8 @@ export default defineConfig({
       'widget/**/*.test.ts',
       'inbox/**/*.test.ts',
     ],
+    // The server serves dist/ and never builds: build what is missing or stale, once.
+    globalSetup: ['test/build-setup.ts'],
     // Each file starts its own server and database; PGlite takes seconds to boot.
     testTimeout: 30_000,
     hookTimeout: 60_000,

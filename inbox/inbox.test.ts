@@ -1,10 +1,8 @@
-import type { Browser, Page, WebSocketRoute } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../server/test/browser.ts';
-import { startTestServer, type TestServer, uniqueEmail } from '../server/test/harness.ts';
-import { type HostServer, startHostServer } from '../widget/test/host.ts';
+import type { Page, WebSocketRoute } from 'playwright-core';
+import { afterEach, describe, expect, it } from 'vitest';
+import { uniqueEmail } from '../server/test/harness.ts';
+import { browserSuite } from '../test/browser/fixture.ts';
 import {
-  ensureInboxBuilt,
   graphql,
   logIn,
   openPage,
@@ -15,47 +13,24 @@ import {
 import type { Visitor } from './test/visitor.ts';
 import { widgetVisitor } from './test/widget-visitor.ts';
 
-let server: TestServer;
-let browser: Browser;
-let host: HostServer;
+const suite = browserSuite();
 const pages: WatchedPage[] = [];
-const visitors: Visitor[] = [];
 
-beforeAll(async () => {
-  await ensureInboxBuilt();
-  [server, browser, host] = await Promise.all([
-    startTestServer(),
-    launchChromium(),
-    startHostServer(),
-  ]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await host?.close();
-  await server?.stop();
-});
-
-afterEach(async () => {
-  const watched = pages.splice(0);
-  const errors = watched.flatMap((page) => page.errors);
-  await Promise.all(watched.map((page) => page.context.close()));
-  await Promise.all(visitors.splice(0).map((visitor) => visitor.close()));
-  // No test may leave an error in the console of the inbox.
+afterEach(() => {
+  // No test may leave an error in the console of the inbox. (The suite closes the contexts.)
+  const errors = pages.splice(0).flatMap((page) => page.errors);
   expect(errors).toEqual([]);
 });
 
 async function agentPage(viewport?: { width: number; height: number }): Promise<Page> {
-  const watched = await openPage(browser, viewport);
+  const watched = await openPage(suite, viewport);
   pages.push(watched);
   return watched.page;
 }
 
 /** A visitor on a customer's page with the real widget, in a browser context of its own. */
-async function visitor(siteId: string): Promise<Visitor> {
-  const created = await widgetVisitor(browser, host, server, siteId);
-  visitors.push(created);
-  return created;
+function visitor(siteId: string): Promise<Visitor> {
+  return widgetVisitor(suite, siteId);
 }
 
 const IDENTIFY_CONTACT = `mutation($input: IdentifyContactInput!) {
@@ -68,9 +43,9 @@ function rowOf(page: Page, text: string) {
 
 describe('the agent inbox in Chromium', () => {
   it('logs in, refuses a wrong password in words, stays logged in across a reload, logs out', async () => {
-    const { agent } = await workspaceWithAgent(server);
+    const { agent } = await workspaceWithAgent(suite.server);
     const page = await agentPage();
-    await page.goto(`${server.origin}/inbox/`);
+    await page.goto(`${suite.server.origin}/inbox/`);
 
     await page.getByLabel('Email').fill(agent.email);
     await page.getByLabel('Password').fill('not the password');
@@ -94,19 +69,21 @@ describe('the agent inbox in Chromium', () => {
     await page.getByRole('button', { name: 'Log in' }).waitFor();
 
     // A session revoked elsewhere ends this one too, and the agent is told why.
-    await logIn(page, server.origin, agent);
+    await logIn(page, suite.server.origin, agent);
     const token = await page.evaluate(
       () => JSON.parse(localStorage.getItem('sonny.inbox.session') ?? '{}').token,
     );
-    expect((await graphql(server, token, 'mutation { logout }')).data).toEqual({ logout: true });
+    expect((await graphql(suite.server, token, 'mutation { logout }')).data).toEqual({
+      logout: true,
+    });
     await page.getByText('Your session has ended. Log in again.').waitFor();
     await page.getByRole('button', { name: 'Log in' }).waitFor();
   });
 
   it('shows a new conversation live, then the identify of its visitor in the row and the sidebar', async () => {
-    const { workspace, agent } = await workspaceWithAgent(server);
+    const { workspace, agent } = await workspaceWithAgent(suite.server);
     const page = await agentPage();
-    await logIn(page, server.origin, agent);
+    await logIn(page, suite.server.origin, agent);
     await page.evaluate(() => {
       (window as unknown as { notReloaded: boolean }).notReloaded = true;
     });
@@ -135,9 +112,9 @@ describe('the agent inbox in Chromium', () => {
   });
 
   it('delivers a reply to the visitor and the answer to the thread, each exactly once', async () => {
-    const { workspace, agent } = await workspaceWithAgent(server);
+    const { workspace, agent } = await workspaceWithAgent(suite.server);
     const page = await agentPage();
-    await logIn(page, server.origin, agent);
+    await logIn(page, suite.server.origin, agent);
     const sam = await visitor(workspace.siteId);
     await sam.send('My order has not arrived.');
     // By keyboard: the row is a link, the composer a labelled text box.
@@ -189,10 +166,10 @@ describe('the agent inbox in Chromium', () => {
   });
 
   it('finds contacts by email prefix and by name, and pages through each of them once', async () => {
-    const { workspace, agent } = await workspaceWithAgent(server);
+    const { workspace, agent } = await workspaceWithAgent(suite.server);
     const total = 45;
     for (let i = 0; i < total; i++) {
-      const result = await graphql(server, workspace.apiKey, IDENTIFY_CONTACT, {
+      const result = await graphql(suite.server, workspace.apiKey, IDENTIFY_CONTACT, {
         input: {
           email: `customer${String(i).padStart(2, '0')}@shop.example`,
           name: `Customer ${i}`,
@@ -200,12 +177,12 @@ describe('the agent inbox in Chromium', () => {
       });
       expect(result.errors).toBeUndefined();
     }
-    await graphql(server, workspace.apiKey, IDENTIFY_CONTACT, {
+    await graphql(suite.server, workspace.apiKey, IDENTIFY_CONTACT, {
       input: { email: 'zoe.quinn@elsewhere.example', name: 'Zoë Quinn' },
     });
 
     const page = await agentPage();
-    await logIn(page, server.origin, agent);
+    await logIn(page, suite.server.origin, agent);
     await page.getByRole('link', { name: 'Contacts' }).click();
     const list = page.getByRole('region', { name: 'Contacts' });
     const rows = list.locator('.contact-row');
@@ -239,9 +216,9 @@ describe('the agent inbox in Chromium', () => {
   });
 
   it('shows Verified only for a visitor identified with a signed identity token', async () => {
-    const { workspace, agent } = await workspaceWithAgent(server);
+    const { workspace, agent } = await workspaceWithAgent(suite.server);
     const page = await agentPage();
-    await logIn(page, server.origin, agent);
+    await logIn(page, suite.server.origin, agent);
 
     const typed = await visitor(workspace.siteId);
     await typed.send('I typed my email.');
@@ -249,7 +226,7 @@ describe('the agent inbox in Chromium', () => {
 
     const signedEmail = uniqueEmail('signed');
     const token = await graphql(
-      server,
+      suite.server,
       workspace.apiKey,
       `mutation($input: CreateIdentityTokenInput!) { createIdentityToken(input: $input) { token } }`,
       { input: { email: signedEmail, name: 'Signed Person' } },
@@ -278,9 +255,9 @@ describe('the agent inbox in Chromium', () => {
   });
 
   it('creates an API key shown once, which works until it is revoked', async () => {
-    const { workspace, agent } = await workspaceWithAgent(server);
+    const { workspace, agent } = await workspaceWithAgent(suite.server);
     const page = await agentPage();
-    await logIn(page, server.origin, agent);
+    await logIn(page, suite.server.origin, agent);
     await page.getByRole('link', { name: 'Settings' }).click();
     await page.locator('.site-id').waitFor();
     expect(await page.locator('.snippet').textContent()).toContain(
@@ -291,7 +268,7 @@ describe('the agent inbox in Chromium', () => {
     const secret = (await page.locator('.api-key-secret').textContent()) ?? '';
     expect(secret).toMatch(/^sonny_sk_/);
     const email = uniqueEmail('integrated');
-    const used = await graphql(server, secret, IDENTIFY_CONTACT, { input: { email } });
+    const used = await graphql(suite.server, secret, IDENTIFY_CONTACT, { input: { email } });
     expect(used.errors).toBeUndefined();
     expect(used.data.identifyContact.email).toBe(email);
 
@@ -303,35 +280,35 @@ describe('the agent inbox in Chromium', () => {
     await keyRow.getByRole('button', { name: 'Confirm revoke' }).click();
     await keyRow.getByText(/^Revoked/).waitFor();
 
-    const refused = await graphql(server, secret, IDENTIFY_CONTACT, { input: { email } });
+    const refused = await graphql(suite.server, secret, IDENTIFY_CONTACT, { input: { email } });
     expect(refused.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
 
     // The verified-identity switch and the secret rotation reach the workspace.
     const settings = '{ workspace { requireVerifiedIdentity identitySecretKid } }';
-    const before = (await graphql(server, workspace.apiKey, settings)).data.workspace;
+    const before = (await graphql(suite.server, workspace.apiKey, settings)).data.workspace;
     expect(before.requireVerifiedIdentity).toBe(false);
     await page.getByRole('checkbox', { name: 'Require verified identity' }).check();
     await expect
       .poll(
         async () =>
-          (await graphql(server, workspace.apiKey, settings)).data.workspace
+          (await graphql(suite.server, workspace.apiKey, settings)).data.workspace
             .requireVerifiedIdentity,
       )
       .toBe(true);
     await page.getByRole('button', { name: 'Rotate identity secret' }).click();
     await page.getByRole('button', { name: 'Confirm rotation' }).click();
     await page.locator('.identity-secret').waitFor();
-    const after = (await graphql(server, workspace.apiKey, settings)).data.workspace;
+    const after = (await graphql(suite.server, workspace.apiKey, settings)).data.workspace;
     expect(after.identitySecretKid).not.toBe(before.identitySecretKid);
     await page.locator('.kid', { hasText: after.identitySecretKid }).waitFor();
   });
 
   it('shows markup in a name or a message as text', async () => {
-    const { workspace, agent } = await workspaceWithAgent(server);
+    const { workspace, agent } = await workspaceWithAgent(suite.server);
     const name = '<script>alert(1)</script>';
     const email = uniqueEmail('markup');
     const page = await agentPage();
-    await logIn(page, server.origin, agent);
+    await logIn(page, suite.server.origin, agent);
     const mallory = await visitor(workspace.siteId);
     await mallory.identify({ email, name });
     await mallory.send('<img src=x onerror=alert(2)>');
@@ -348,21 +325,21 @@ describe('the agent inbox in Chromium', () => {
     expect(await page.locator('main script, main img').count()).toBe(0);
   });
   it('pages back through a long thread, each message once', async () => {
-    const { workspace, agent } = await workspaceWithAgent(server);
+    const { workspace, agent } = await workspaceWithAgent(suite.server);
     const sam = await visitor(workspace.siteId);
     await sam.send('The very first message.');
     const login = await graphql(
-      server,
+      suite.server,
       null,
       'mutation($email: String!, $password: String!) { login(email: $email, password: $password) { token } }',
       { email: agent.email, password: agent.password },
     );
     const token: string = login.data.login.token;
-    const list = await graphql(server, token, '{ conversations { edges { node { id } } } }');
+    const list = await graphql(suite.server, token, '{ conversations { edges { node { id } } } }');
     const conversationId: string = list.data.conversations.edges[0].node.id;
     for (let i = 1; i <= 40; i++) {
       const reply = await graphql(
-        server,
+        suite.server,
         token,
         'mutation($input: ReplyToConversationInput!) { replyToConversation(input: $input) { id } }',
         { input: { conversationId, body: `Reply number ${i}.`, clientMessageId: `reply-${i}` } },
@@ -371,7 +348,7 @@ describe('the agent inbox in Chromium', () => {
     }
 
     const page = await agentPage();
-    await logIn(page, server.origin, agent);
+    await logIn(page, suite.server.origin, agent);
     await rowOf(page, 'Reply number 40.').getByRole('link').click();
     const messages = page.getByRole('list', { name: 'Messages' }).locator('.message');
     await messages.filter({ hasText: 'Reply number 40.' }).waitFor();
@@ -387,7 +364,7 @@ describe('the agent inbox in Chromium', () => {
   });
 
   it('catches up on what happened while its connection was down', async () => {
-    const { workspace, agent } = await workspaceWithAgent(server);
+    const { workspace, agent } = await workspaceWithAgent(suite.server);
     const page = await agentPage();
     // The agent's socket goes through this route, so the test can cut it and refuse new ones.
     let down = false;
@@ -400,7 +377,7 @@ describe('the agent inbox in Chromium', () => {
       socket.connectToServer();
       sockets.add(socket);
     });
-    await logIn(page, server.origin, agent);
+    await logIn(page, suite.server.origin, agent);
     const first = await visitor(workspace.siteId);
     await first.send('Before the cut.');
     await rowOf(page, 'Before the cut.').getByRole('link').click();

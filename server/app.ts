@@ -92,10 +92,11 @@ export async function buildApp(config: Config): Promise<App> {
     plugins: [useQueryLimits()],
   });
 
+  const web = serveWeb({ distDir: config.distDir });
   const server: Server = createServer((request, response) => {
     const path = new URL(request.url ?? '/', 'http://localhost').pathname;
     if (path === GRAPHQL_PATH) return void yoga(request, response);
-    serveWeb(request, response, { db }).catch((error: unknown) => {
+    web(request, response, { db }).catch((error: unknown) => {
       console.error('Unexpected error while serving', path, error);
       if (!response.headersSent) response.writeHead(500, { 'content-type': 'text/plain' });
       response.end('Internal server error');

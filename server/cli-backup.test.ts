@@ -1,34 +1,20 @@
-import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { connectDatabase } from './db/connect.ts';
-import { killAll, watchProcess } from './test/processes.ts';
+import { childProcesses, NODE, ROOT } from './test/processes.ts';
 
 /**
  * `sonny backup FILE` and `sonny restore FILE` as an operator runs them: real processes on
  * embedded databases in temporary directories, read back afterwards.
  */
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const NODE = path.resolve(ROOT, 'node_modules/.bin/node');
-const CLI = path.resolve(ROOT, 'server/cli.ts');
 const LOCK_FILE = 'sonny.lock';
 
-const children = new Set<ChildProcess>();
-const tempDirs: string[] = [];
-
-afterEach(async () => {
-  await killAll(children);
-  for (const dir of tempDirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
-});
+const processes = childProcesses();
 
 function tempDir(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sonny-backup-'));
-  tempDirs.push(dir);
-  return dir;
+  return processes.tempDir('sonny-backup-');
 }
 
 function env(extra: Record<string, string>): NodeJS.ProcessEnv {
@@ -38,15 +24,8 @@ function env(extra: Record<string, string>): NodeJS.ProcessEnv {
 }
 
 /** Runs `sonny ...args` with `extraEnv` to completion; its exit code and everything it printed. */
-async function sonny(extraEnv: Record<string, string>, ...args: string[]) {
-  const child = watchProcess(NODE, [CLI, ...args], { cwd: ROOT, env: env(extraEnv) }, children);
-  const timer = setTimeout(() => child.child.kill('SIGKILL'), 60_000);
-  try {
-    const { code } = await child.closed;
-    return { code, output: child.output() };
-  } finally {
-    clearTimeout(timer);
-  }
+function sonny(extraEnv: Record<string, string>, ...args: string[]) {
+  return processes.sonny(env(extraEnv), ...args);
 }
 
 async function workspacesIn(dataDir: string) {
@@ -111,7 +90,7 @@ describe('sonny backup and restore', () => {
     const dataDir = path.join(tempDir(), 'data');
     const file = path.join(tempDir(), 'sonny.tgz');
     expect((await sonny({ SONNY_DATA_DIR: dataDir }, 'migrate')).code).toBe(0);
-    const holder = watchProcess(
+    const holder = processes.watch(
       NODE,
       [
         '--input-type=module',
@@ -120,9 +99,9 @@ describe('sonny backup and restore', () => {
          lockDataDir(${JSON.stringify(dataDir)}); console.log('locked'); setInterval(() => {}, 1000);`,
       ],
       { cwd: ROOT },
-      children,
     );
-    await holder.waitFor(/locked/, 10_000);
+    // The holder's own ready line: it prints it once it holds the lock.
+    await holder.waitFor(/^locked$/m, 10_000);
 
     const refused = await sonny({ SONNY_DATA_DIR: dataDir }, 'backup', file);
 

@@ -1,43 +1,25 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { once } from 'node:events';
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { secretDigest } from './access/secrets.ts';
 import { connectDatabase } from './db/connect.ts';
 import type { Db } from './db/database.ts';
-import { killAll } from './test/processes.ts';
+import { readyLine } from './ops/ready-line.ts';
+import { childProcesses, NODE, ROOT } from './test/processes.ts';
 
 /**
  * End-to-end tests of the `sonny` CLI: every command runs as a real Node 24 process on its own
  * embedded database, exactly as an operator runs it, and the database is then read back.
  */
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const NODE = path.resolve(ROOT, 'node_modules/.bin/node');
-const CLI = path.resolve(ROOT, 'server/cli.ts');
-const SERVER = path.resolve(ROOT, 'server/index.ts');
 const LOCK_FILE = 'sonny.lock';
 
-/** Longest a CLI command may run; PGlite boots in a few seconds. */
-const CLI_TIMEOUT_MS = 20_000;
-const SERVER_START_TIMEOUT_MS = 30_000;
-
-const children = new Set<ChildProcess>();
-const tempDirs: string[] = [];
-
-afterEach(async () => {
-  // No process may outlive its test, even a failing one.
-  await killAll(children);
-  for (const dir of tempDirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
-});
+const processes = childProcesses();
 
 function tempDataDir(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sonny-cli-'));
-  tempDirs.push(dir);
-  return dir;
+  return processes.tempDir('sonny-cli-');
 }
 
 /** The environment of a process on the embedded database in `dataDir`, whatever the runner's. */
@@ -47,103 +29,14 @@ function embeddedEnv(dataDir: string, extra: Record<string, string> = {}): NodeJ
   return { ...env, SONNY_DATA_DIR: dataDir, ...extra };
 }
 
-function track(child: ChildProcess): ChildProcess {
-  children.add(child);
-  child.once('exit', () => children.delete(child));
-  return child;
+/** Runs `sonny ...args` on `dataDir` to completion. */
+function sonny(dataDir: string, ...args: string[]) {
+  return processes.sonny(embeddedEnv(dataDir), ...args);
 }
 
-interface Finished {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** Runs `sonny ...args` on `dataDir` to completion (killed after {@link CLI_TIMEOUT_MS}). */
-async function sonny(dataDir: string, ...args: string[]): Promise<Finished> {
-  const child = track(
-    spawn(NODE, [CLI, ...args], {
-      cwd: ROOT,
-      env: embeddedEnv(dataDir),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    }),
-  );
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
-    stdout += chunk;
-  });
-  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
-    stderr += chunk;
-  });
-  const timer = setTimeout(() => child.kill('SIGKILL'), CLI_TIMEOUT_MS);
-  try {
-    // 'close' comes after 'exit' and after both pipes ended: the output is complete.
-    const [code, signal] = (await once(child, 'close')) as [number | null, NodeJS.Signals | null];
-    if (signal !== null) {
-      throw new Error(`sonny ${args.join(' ')} was killed by ${signal}\nstderr: ${stderr}`);
-    }
-    return { code, stdout, stderr };
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-interface RunningServer {
-  readonly child: ChildProcess;
-  readonly graphqlUrl: string;
-  /** Resolves with the exit code when the process exits. */
-  readonly exited: Promise<number | null>;
-  /** What the server printed so far. */
-  stdout(): string;
-}
-
-/** Starts `node server/index.ts` on `dataDir` and waits until it says it is running. */
-async function startServer(dataDir: string): Promise<RunningServer> {
-  const child = track(
-    spawn(NODE, [SERVER], {
-      cwd: ROOT,
-      env: embeddedEnv(dataDir, { PORT: '0', HOST: '127.0.0.1' }),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    }),
-  );
-  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-  let stdout = '';
-  let stderr = '';
-  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
-    stderr += chunk;
-  });
-  const graphqlUrl = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`The server did not start.\nstdout: ${stdout}\nstderr: ${stderr}`)),
-      SERVER_START_TIMEOUT_MS,
-    );
-    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
-      stdout += chunk;
-      const url = /Sonny is running[^\n]*\n\s*GraphQL \(HTTP and WebSocket\): (\S+)\n/.exec(
-        stdout,
-      )?.[1];
-      if (url !== undefined) {
-        clearTimeout(timer);
-        resolve(url);
-      }
-    });
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`The server exited (${code ?? signal}) before it ran.\nstderr: ${stderr}`));
-    });
-  });
-  // The lines after the URL arrive in the same write, or right after it.
-  await new Promise((resolve) => setTimeout(resolve, 200));
-  return { child, graphqlUrl, exited, stdout: () => stdout };
-}
-
-function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not happen within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+/** Starts `npm start`'s server on `dataDir`, on a free port of 127.0.0.1. */
+function startServer(dataDir: string) {
+  return processes.startServer(embeddedEnv(dataDir, { PORT: '0', HOST: '127.0.0.1' }));
 }
 
 /** Opens the embedded database in `dataDir` in this process, reads it, and closes it. */
@@ -339,15 +232,17 @@ describe('sonny apikey create and agent create', () => {
 });
 
 describe('npm start', () => {
-  it('prints the demo page, the inbox and a ready login, with a new password at every start', async () => {
+  it('prints the demo page, the inbox, a ready login and the ready line, with a new password at every start', async () => {
     const dataDir = tempDataDir();
     const logins: Array<{ email: string; password: string }> = [];
     for (let start = 0; start < 2; start++) {
       const server = await startServer(dataDir);
       const printed = server.stdout();
-      const origin = new URL(server.graphqlUrl).origin;
+      const { origin } = server;
       expect(printed).toContain(`Demo page:                    ${origin}/\n`);
       expect(printed).toContain(`Agent inbox:                  ${origin}/inbox\n`);
+      // The ready line comes last, so whoever waits for it has the whole banner.
+      expect(printed.endsWith(`\n${readyLine(origin)}\n`)).toBe(true);
       const match = /Inbox login: +(\S+) \/ (\S+)/.exec(printed);
       expect(match).not.toBeNull();
       const login = { email: match?.[1] ?? '', password: match?.[2] ?? '' };
@@ -362,8 +257,7 @@ describe('npm start', () => {
         }),
       });
       expect(await response.json()).toEqual({ data: { login: { agent: { name: 'Demo Agent' } } } });
-      server.child.kill('SIGTERM');
-      await within(server.exited, 15_000, 'The server exit after SIGTERM');
+      await server.stop();
     }
     expect(logins[1]?.email).toBe(logins[0]?.email);
     expect(logins[1]?.password).not.toBe(logins[0]?.password);
@@ -433,8 +327,7 @@ describe('sonny on a data dir a running server holds', () => {
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ data: { __typename: 'Query' } });
 
-    server.child.kill('SIGTERM');
-    expect(await within(server.exited, 15_000, 'The server exit after SIGTERM')).toBe(0);
+    expect(await server.stop()).toBe(0);
     expect(fs.existsSync(path.join(dataDir, LOCK_FILE))).toBe(false);
 
     const created = await sonny(dataDir, 'workspace', 'create', '--name', 'Y', '--json');

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, IN_MEMORY_DATA_DIR, loadConfig } from './config.ts';
 import { thrownBy } from './test/assertions.ts';
@@ -45,6 +46,7 @@ describe('loadConfig', () => {
         DATABASE_CONNECT_TIMEOUT: '',
         DATABASE_ACQUIRE_TIMEOUT: '',
         DATABASE_STATEMENT_TIMEOUT: ' ',
+        SONNY_DIST_DIR: ' ',
       }),
     ).toEqual(loadConfig({}));
   });
@@ -164,6 +166,16 @@ describe('loadConfig', () => {
     it('keeps an absolute directory', () => {
       const dir = path.resolve('/var/lib/sonny');
       expect(loadConfig({ SONNY_DATA_DIR: dir }).dataDir).toBe(dir);
+    });
+  });
+
+  describe('SONNY_DIST_DIR', () => {
+    it('defaults to dist/ of this checkout, whatever the working directory', () => {
+      expect(loadConfig({}).distDir).toBe(fileURLToPath(new URL('../dist', import.meta.url)));
+    });
+
+    it('resolves a relative directory to an absolute path', () => {
+      expect(loadConfig({ SONNY_DIST_DIR: 'build/web' }).distDir).toBe(path.resolve('build/web'));
     });
   });
 

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /** Everything the server reads from its environment, read once and frozen. */
 export interface Config {
@@ -31,6 +32,11 @@ export interface Config {
   readonly databaseAcquireTimeoutMs: number;
   /** Postgres only: the `statement_timeout` of every server connection. Default 30 s. */
   readonly databaseStatementTimeoutMs: number;
+  /**
+   * What `npm run build` made: `widget.js` and `inbox/`, served as they are (the server never
+   * builds). Default `dist/` of this checkout, wherever the server is started from.
+   */
+  readonly distDir: string;
 }
 
 /** The database settings' defaults, for callers that build a partial configuration. */
@@ -72,6 +78,7 @@ export function loadConfig(env: Environment = process.env): Config {
       'DATABASE_STATEMENT_TIMEOUT',
       DATABASE_DEFAULTS.databaseStatementTimeoutMs,
     ),
+    distDir: readDistDir(env),
   });
 }
 
@@ -86,6 +93,14 @@ export const IN_MEMORY_DATA_DIR = 'memory://';
 function readDataDir(env: Environment): string {
   const raw = nonEmpty(env.SONNY_DATA_DIR) ?? '.sonny';
   return raw === IN_MEMORY_DATA_DIR ? raw : path.resolve(raw);
+}
+
+/** `dist/` beside `server/`, where `npm run build` writes. */
+export const DEFAULT_DIST_DIR = fileURLToPath(new URL('../dist', import.meta.url));
+
+function readDistDir(env: Environment): string {
+  const raw = nonEmpty(env.SONNY_DIST_DIR);
+  return raw === null ? DEFAULT_DIST_DIR : path.resolve(raw);
 }
 
 function readPort(env: Environment): number {

@@ -2,6 +2,7 @@ import { GRAPHQL_PATH } from '../protocol/index.ts';
 import { ensureDemoWorkspace } from './access/demo.ts';
 import { buildApp } from './app.ts';
 import { loadConfig } from './config.ts';
+import { readyLine } from './ops/ready-line.ts';
 
 /** `npm start`: the server on the configured database, with a demo workspace ready. */
 async function main(): Promise<void> {
@@ -26,6 +27,8 @@ async function main(): Promise<void> {
       `  Inbox login:                  ${demo.login.email} / ${demo.login.password}  (new at every start)`,
     );
   }
+  // Last, after everything above: whoever waits for it has read the whole banner.
+  console.log(readyLine(app.origin()));
 
   let stopping = false;
   const stop = async (signal: string) => {

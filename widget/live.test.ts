@@ -11,7 +11,7 @@ import { mintIdentityToken } from '../server/test/identity-tokens.ts';
 import { shownAsSent, widgetFixture } from './test/fixture.ts';
 import {
   expectNoPageErrors,
-  newContext,
+  newWidgetContext,
   promptWasEverShown,
   sendMessage,
   storedFor,
@@ -241,7 +241,7 @@ describe('the widget in Chromium: live', () => {
     await sendMessage(laptop, 'Sent from my laptop');
     await shownAsSent(laptop, 'Sent from my laptop');
 
-    const phoneContext = await newContext(fixture.browser);
+    const phoneContext = await newWidgetContext(fixture);
     try {
       const phone = await phoneContext.newPage();
       await phone.goto(url);

@@ -1,49 +1,40 @@
 /**
- * How the server delivers the widget and the demo page: `/widget.js` with its headers,
- * validators and compression (built on demand when missing), and the demo dashboard whose
- * buttons log in (verified and not) and out, in real Chromium.
+ * How the server delivers the widget and the demo page: `/widget.js` as `npm run build` wrote
+ * it, with its headers, validators and compression, and the demo dashboard whose buttons log
+ * in (verified and not) and out, in real Chromium.
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createDemoWorkspace, findDemoWorkspace } from '../server/access/demo.ts';
-import { launchChromium } from '../server/test/browser.ts';
-import { startTestServer, type TestServer } from '../server/test/harness.ts';
-import { chooseEncoding, widgetHandler } from '../server/web/widget.ts';
-import { buildWidget, WIDGET_BUNDLE_PATH } from './build.ts';
-import { expectNoPageErrors, newContext, storedFor, waitForReady, widget } from './test/host.ts';
+import { chooseEncoding } from '../server/web/widget.ts';
+import { browserSuite } from '../test/browser/fixture.ts';
+import { WIDGET_BUNDLE_PATH } from './build.ts';
+import {
+  expectNoPageErrors,
+  newWidgetContext,
+  storedFor,
+  waitForReady,
+  widget,
+} from './test/host.ts';
 import { serverTruth } from './test/server-truth.ts';
 
-let server: TestServer;
-let browser: Browser;
+const suite = browserSuite();
 let demoSiteId: string;
 let demoWorkspaceId: string;
 
 beforeAll(async () => {
-  await buildWidget();
-  [server, browser] = await Promise.all([startTestServer(), launchChromium()]);
   // The demo page belongs to the workspace of the demo agent, which `npm start` creates. On a
   // shared Postgres other suites' workspaces may come first, so it is made here if missing.
-  const demo =
-    (await findDemoWorkspace(server.app.db)) ??
-    (await createDemoWorkspace(server.app.db)).workspace;
+  const { db } = suite.server.app;
+  const demo = (await findDemoWorkspace(db)) ?? (await createDemoWorkspace(db)).workspace;
   demoSiteId = demo.site_id;
   demoWorkspaceId = demo.id;
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
-
 describe('GET /widget.js', () => {
   it('is JavaScript with an ETag, cache headers and CORS, and revalidates to a 304', async () => {
-    const response = await fetch(`${server.origin}/widget.js`, {
+    const response = await fetch(`${suite.server.origin}/widget.js`, {
       headers: { 'accept-encoding': 'identity' },
     });
     expect(response.status).toBe(200);
@@ -55,7 +46,7 @@ describe('GET /widget.js', () => {
     expect(etag).toMatch(/^"[\w-]+"$/);
     expect(Buffer.from(await response.arrayBuffer())).toEqual(await readFile(WIDGET_BUNDLE_PATH));
 
-    const again = await fetch(`${server.origin}/widget.js`, {
+    const again = await fetch(`${suite.server.origin}/widget.js`, {
       headers: { 'if-none-match': etag ?? '' },
     });
     expect(again.status).toBe(304);
@@ -69,7 +60,9 @@ describe('GET /widget.js', () => {
       ['gzip, deflate, br', 'br', brotliDecompressSync],
       ['gzip', 'gzip', gunzipSync],
     ] as const) {
-      const response = await rawGet(`${server.origin}/widget.js`, { 'accept-encoding': accept });
+      const response = await rawGet(`${suite.server.origin}/widget.js`, {
+        'accept-encoding': accept,
+      });
       expect(response.headers['content-encoding']).toBe(encoding);
       expect(decode(response.body)).toEqual(original);
       expect(response.body.length).toBeLessThan(original.length / 2);
@@ -78,28 +71,11 @@ describe('GET /widget.js', () => {
     expect(chooseEncoding('*')).toBe('br');
     expect(chooseEncoding(undefined)).toBeNull();
   });
-
-  it('builds the bundle on the first request when it is missing', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'sonny-widget-'));
-    const path = join(dir, 'widget.js');
-    const handle = widgetHandler(path);
-    const local: Server = createServer((request, response) => void handle(request, response));
-    await new Promise<void>((resolve) => local.listen(0, '127.0.0.1', resolve));
-    try {
-      const { port } = local.address() as AddressInfo;
-      const response = await fetch(`http://127.0.0.1:${port}/widget.js`);
-      expect(response.status).toBe(200);
-      expect(await response.text()).toBe(await readFile(path, 'utf8'));
-    } finally {
-      local.close();
-      await rm(dir, { recursive: true, force: true });
-    }
-  });
 });
 
 describe('the demo page', () => {
   it('embeds the seed snippet with this server’s widget.js and the demo siteId', async () => {
-    const html = await (await fetch(`${server.origin}/`)).text();
+    const html = await (await fetch(`${suite.server.origin}/`)).text();
     expect(html).toContain(`<!-- Sonny widget snippet -->
 <script>
 (function(){
@@ -119,8 +95,8 @@ sonny('init', { siteId: '${demoSiteId}' });
   });
 
   it('mints identity tokens only by POST', async () => {
-    expect((await fetch(`${server.origin}/demo/identity-token`)).status).toBe(405);
-    const response = await fetch(`${server.origin}/demo/identity-token`, { method: 'POST' });
+    expect((await fetch(`${suite.server.origin}/demo/identity-token`)).status).toBe(405);
+    const response = await fetch(`${suite.server.origin}/demo/identity-token`, { method: 'POST' });
     expect(response.status).toBe(200);
     const body = (await response.json()) as { token: string; email: string };
     expect(body.email).toBe('jane@example.com');
@@ -128,10 +104,10 @@ sonny('init', { siteId: '${demoSiteId}' });
   });
 
   it('logs in as Jane (verified), as Sam (unverified) and out, through the widget', async () => {
-    const context = await newContext(browser);
+    const context = await newWidgetContext(suite);
     const page = await context.newPage();
-    const truth = serverTruth(server.app.db, demoWorkspaceId);
-    await page.goto(`${server.origin}/`);
+    const truth = serverTruth(suite.server.app.db, demoWorkspaceId);
+    await page.goto(`${suite.server.origin}/`);
     await waitForReady(page);
     const status = page.getByRole('status').filter({ hasText: /Identified|Logged out|failed/ });
 
@@ -159,7 +135,6 @@ sonny('init', { siteId: '${demoSiteId}' });
     expect(Object.keys(await storedFor(page, demoSiteId))).toEqual(['visitorId']);
     expect(await widget(page).launcher.isVisible()).toBe(true);
     await expectNoPageErrors(page);
-    await context.close();
   });
 });
 

@@ -1,54 +1,13 @@
-import { execFile } from 'node:child_process';
-import { mkdirSync, readdirSync, statSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { createAgent } from '../../server/access/agents.ts';
 import type { TestServer } from '../../server/test/harness.ts';
-
-const repo = fileURLToPath(new URL('../../', import.meta.url));
-const built = join(repo, 'dist', 'inbox', 'index.html');
+import type { BrowserSuite } from '../../test/browser/fixture.ts';
 
 /** Where screenshots of the run go (gitignored; CI keeps them as artifacts). */
-export const ARTIFACTS = join(repo, 'artifacts');
-
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    if (entry.name === 'test' || entry.name.endsWith('.test.ts')) continue;
-    const path = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestSource(path) : statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
-/**
- * Builds the inbox when `dist/inbox` is missing or older than its sources, so the browser
- * always tests the code in the tree (`npm test` builds first anyway).
- */
-export async function ensureInboxBuilt(): Promise<void> {
-  let builtAt = 0;
-  try {
-    builtAt = statSync(built).mtimeMs;
-  } catch {
-    // Not built yet.
-  }
-  if (builtAt > newestSource(join(repo, 'inbox'))) return;
-  // The production build, as `npm run build:inbox` makes it: in a process of its own, since
-  // vitest's NODE_ENV=test would otherwise give React's development build.
-  const { NODE_ENV: _, ...env } = process.env;
-  await promisify(execFile)(
-    process.execPath,
-    [
-      join(repo, 'node_modules', 'vite', 'bin', 'vite.js'),
-      'build',
-      '--config',
-      'inbox/vite.config.ts',
-    ],
-    { cwd: repo, env },
-  );
-}
+export const ARTIFACTS = fileURLToPath(new URL('../../artifacts', import.meta.url));
 
 export interface Agent {
   readonly email: string;
@@ -80,11 +39,12 @@ export interface WatchedPage {
   readonly errors: string[];
 }
 
+/** A page in a new context of the suite (closed after the test), watched for errors. */
 export async function openPage(
-  browser: Browser,
+  suite: BrowserSuite,
   viewport = { width: 1280, height: 800 },
 ): Promise<WatchedPage> {
-  const context = await browser.newContext({ viewport });
+  const context = await suite.newContext({ viewport });
   // Waits fail after 10 s with the locator they waited for, well inside the test timeout.
   context.setDefaultTimeout(10_000);
   const page = await context.newPage();

@@ -6,5 +6,4 @@ export interface Visitor {
   waitForAgentMessage(body: string): Promise<void>;
   /** How many messages with this body the visitor is shown. */
   countMessages(body: string): Promise<number>;
-  close(): Promise<void>;
 }

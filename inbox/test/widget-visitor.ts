@@ -1,9 +1,7 @@
-import type { Browser, BrowserContext } from 'playwright-core';
-import type { TestServer } from '../../server/test/harness.ts';
+import type { BrowserSuite } from '../../test/browser/fixture.ts';
 import {
-  type HostServer,
   hostPage,
-  newContext,
+  newWidgetContext,
   sendMessage,
   snippet,
   waitForReady,
@@ -13,19 +11,14 @@ import type { Visitor } from './visitor.ts';
 
 /**
  * A visitor on a customer's page (another origin than the server) with the seed snippet and
- * the real widget, in a browser context of its own.
+ * the real widget, in a browser context of its own that the suite closes after the test.
  */
-export async function widgetVisitor(
-  browser: Browser,
-  host: HostServer,
-  server: TestServer,
-  siteId: string,
-): Promise<Visitor> {
-  const context: BrowserContext = await newContext(browser);
+export async function widgetVisitor(suite: BrowserSuite, siteId: string): Promise<Visitor> {
+  const context = await newWidgetContext(suite);
   context.setDefaultTimeout(10_000);
   const page = await context.newPage();
-  const url = host.page(
-    hostPage({ snippet: snippet({ serverOrigin: server.origin, siteId, identify: false }) }),
+  const url = suite.host.page(
+    hostPage({ snippet: snippet({ serverOrigin: suite.server.origin, siteId, identify: false }) }),
   );
   await page.goto(url);
   await waitForReady(page);
@@ -57,9 +50,6 @@ export async function widgetVisitor(
     async countMessages(body) {
       await page.waitForTimeout(300);
       return ui.messages.filter({ hasText: body }).count();
-    },
-    async close() {
-      await context.close();
     },
   };
 }

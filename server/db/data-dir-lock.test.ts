@@ -1,31 +1,22 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { killAll, watchProcess } from '../test/processes.ts';
+import { childProcesses, NODE, ROOT } from '../test/processes.ts';
 import { DataDirInUseError, lockDataDir } from './data-dir-lock.ts';
 
 const LOCK_FILE = 'sonny.lock';
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const NODE = path.resolve(ROOT, 'node_modules/.bin/node');
 
-const children = new Set<ChildProcess>();
-const tempDirs: string[] = [];
+const processes = childProcesses();
 const unlocks: Array<() => void> = [];
 
-afterEach(async () => {
+afterEach(() => {
   for (const unlock of unlocks.splice(0)) unlock();
-  await killAll(children);
-  for (const dir of tempDirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
 });
 
 function tempDir(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sonny-lock-'));
-  tempDirs.push(dir);
-  return dir;
+  return processes.tempDir('sonny-lock-');
 }
 
 function lock(dir: string): () => void {
@@ -36,8 +27,7 @@ function lock(dir: string): () => void {
 
 /** A live process that is not this one; killed after the test. */
 async function otherLiveProcess(): Promise<number> {
-  const child = spawn('sleep', ['30'], { stdio: 'ignore' });
-  children.add(child);
+  const child = processes.spawn('sleep', ['30'], { stdio: 'ignore' });
   await once(child, 'spawn');
   if (child.pid === undefined) throw new Error('sleep has no pid');
   return child.pid;
@@ -45,8 +35,7 @@ async function otherLiveProcess(): Promise<number> {
 
 /** The pid of a process that ran and exited (and was reaped). */
 async function deadPid(): Promise<number> {
-  const child = spawn(process.execPath, ['-e', ''], { stdio: 'ignore' });
-  children.add(child);
+  const child = processes.spawn(process.execPath, ['-e', ''], { stdio: 'ignore' });
   const pid = child.pid;
   await once(child, 'exit');
   if (pid === undefined) throw new Error('the short process has no pid');
@@ -196,7 +185,7 @@ describe('lockDataDir', () => {
 
   it('refuses while another Sonny process holds the lock it wrote', async () => {
     const dir = tempDir();
-    const holder = watchProcess(
+    const holder = processes.watch(
       NODE,
       [
         '--input-type=module',
@@ -205,9 +194,9 @@ describe('lockDataDir', () => {
          lockDataDir(${JSON.stringify(dir)}); console.log('locked'); setInterval(() => {}, 1000);`,
       ],
       { cwd: ROOT },
-      children,
     );
-    await holder.waitFor(/locked/, 10_000);
+    // The holder's own ready line: it prints it once it holds the lock.
+    await holder.waitFor(/^locked$/m, 10_000);
 
     let thrown: unknown;
     try {
@@ -231,12 +220,10 @@ describe.skipIf(!canRunAsPid1)('a server restarted after a crash in a container'
   function startAsPid1(dataDir: string) {
     const env: NodeJS.ProcessEnv = { ...process.env, SONNY_DATA_DIR: dataDir, PORT: '0' };
     for (const name of ['DATABASE_URL', 'REDIS_URL', 'PUBLIC_URL']) delete env[name];
-    return watchProcess(
-      'unshare',
+    return processes.server(
+      { ...env, HOST: '127.0.0.1' },
       // --kill-child: when unshare is killed, so is the server, as when a container dies.
-      ['--pid', '--fork', '--kill-child', '--mount-proc', NODE, 'server/index.ts'],
-      { cwd: ROOT, env: { ...env, HOST: '127.0.0.1' } },
-      children,
+      { wrapper: ['unshare', '--pid', '--fork', '--kill-child', '--mount-proc'] },
     );
   }
 
@@ -244,7 +231,7 @@ describe.skipIf(!canRunAsPid1)('a server restarted after a crash in a container'
     const dataDir = tempDir();
     const lockPath = path.join(dataDir, LOCK_FILE);
     const first = startAsPid1(dataDir);
-    await first.waitFor(/Sonny is running/, 60_000);
+    await first.ready();
     expect(fs.readFileSync(lockPath, 'utf8').split(' ')[0]).toBe('1');
 
     first.child.kill('SIGKILL');
@@ -253,7 +240,7 @@ describe.skipIf(!canRunAsPid1)('a server restarted after a crash in a container'
     expect(fs.readFileSync(lockPath, 'utf8').split(' ')[0]).toBe('1');
 
     const second = startAsPid1(dataDir);
-    await second.waitFor(/Sonny is running/, 60_000);
+    await second.ready();
     expect(second.output()).not.toContain('in use by another Sonny process');
   }, 150_000);
 });

@@ -1,10 +1,7 @@
-import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CloseCode } from '../../protocol/index.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CloseCode, GRAPHQL_PATH } from '../../protocol/index.ts';
 import { createAgent, login } from '../access/agents.ts';
 import { createWorkspace } from '../access/workspaces.ts';
 import { IN_MEMORY_DATA_DIR } from '../config.ts';
@@ -22,7 +19,7 @@ import {
   type ShutdownMode,
   startPostgresCluster,
 } from '../test/postgres-cluster.ts';
-import { killAll, type WatchedProcess, watchProcess } from '../test/processes.ts';
+import { childProcesses, type ServerProcess } from '../test/processes.ts';
 import { connectDatabase } from './connect.ts';
 
 /**
@@ -32,10 +29,6 @@ import { connectDatabase } from './connect.ts';
  * SERVICE_UNAVAILABLE quickly during the outage, recover within 5 s, and store every
  * acknowledged message exactly once.
  */
-
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const NODE = path.resolve(ROOT, 'node_modules/.bin/node');
-const SERVER = path.resolve(ROOT, 'server/index.ts');
 
 /** Set for the server under test: an operation waits at most this long for a connection. */
 const ACQUIRE_TIMEOUT_SECONDS = 2;
@@ -49,11 +42,7 @@ const AGENT_ATTEMPT_INTERVAL_MS = 250;
 const VISITORS = 3;
 
 const binDir = postgresBinDir();
-const children = new Set<ChildProcess>();
-
-afterEach(async () => {
-  await killAll(children);
-});
+const processes = childProcesses();
 
 /** The server's environment: this cluster, nothing of the runner's database or Redis. */
 function serverEnv(databaseUrl: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
@@ -62,8 +51,8 @@ function serverEnv(databaseUrl: string, extra: Record<string, string> = {}): Nod
   return { ...env, DATABASE_URL: databaseUrl, PORT: '0', HOST: '127.0.0.1', ...extra };
 }
 
-function startServer(databaseUrl: string, extra: Record<string, string> = {}): WatchedProcess {
-  return watchProcess(NODE, [SERVER], { cwd: ROOT, env: serverEnv(databaseUrl, extra) }, children);
+function startServer(databaseUrl: string, extra: Record<string, string> = {}): ServerProcess {
+  return processes.server(serverEnv(databaseUrl, extra));
 }
 
 /** One try of one operation, as the client saw it. */
@@ -178,9 +167,7 @@ describe.skipIf(binDir === null)('Postgres restarted under traffic', () => {
     const server = startServer(cluster.url(), {
       DATABASE_ACQUIRE_TIMEOUT: String(ACQUIRE_TIMEOUT_SECONDS),
     });
-    const graphqlUrl = (
-      await server.waitFor(/GraphQL \(HTTP and WebSocket\): (\S+)\n/, 60_000)
-    )[1] as string;
+    const graphqlUrl = `${await server.ready()}${GRAPHQL_PATH}`;
     const wsUrl = graphqlUrl.replace(/^http/, 'ws');
 
     // The server has migrated the database; the workspace and agent are set up beside it.
@@ -378,7 +365,8 @@ describe.skipIf(binDir === null)('Postgres restarted under traffic', () => {
     } finally {
       await cluster.start();
     }
-    await server.waitFor(/Sonny is running on Postgres/, 30_000);
+    await server.ready(30_000);
+    expect(server.output()).toContain('Sonny is running on Postgres');
 
     const lines = server.output().split('\n');
     const attempts = lines.filter((line) => line.includes('is not reachable (attempt'));

@@ -7,7 +7,7 @@ import { GRAPHQL_PATH, type JoinPayload } from '../../protocol/index.ts';
 import { createAgent, login } from '../access/agents.ts';
 import { createWorkspace } from '../access/workspaces.ts';
 import { type App, buildApp } from '../app.ts';
-import { type Config, DATABASE_DEFAULTS, IN_MEMORY_DATA_DIR } from '../config.ts';
+import { type Config, DATABASE_DEFAULTS, DEFAULT_DIST_DIR, IN_MEMORY_DATA_DIR } from '../config.ts';
 
 /**
  * The configuration tests run on: real Postgres when DATABASE_URL is set (CI), otherwise an
@@ -22,6 +22,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     redisUrl: process.env.REDIS_URL || null,
     publicUrl: null,
     ...DATABASE_DEFAULTS,
+    distDir: DEFAULT_DIST_DIR,
     ...overrides,
   };
 }

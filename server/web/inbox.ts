@@ -2,14 +2,14 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, resolve, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { SECURITY_HEADERS, sendNotBuilt, sendText } from './respond.ts';
 import type { WebHandler } from './serve.ts';
 
 /** The path the inbox is served under; Vite builds it with this `base`. */
 export const INBOX_PATH = '/inbox';
 
-/** Where `npm run build:inbox` writes the inbox. */
-const DEFAULT_ROOT = fileURLToPath(new URL('../../dist/inbox/', import.meta.url));
+/** Where `npm run build:inbox` writes the inbox, inside the build directory. */
+export const INBOX_BUILD_DIR = 'inbox';
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -29,18 +29,13 @@ const CONTENT_TYPES: Record<string, string> = {
 /** Vite puts content-hashed files here: they never change, so browsers keep them for a year. */
 const HASHED_ASSETS = '/assets/';
 
-const SECURITY_HEADERS = {
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'same-origin',
-} as const;
-
 /**
- * Serves the built inbox at `/inbox` and below. Hashed assets are immutable; `index.html`
+ * Serves the inbox built into `root` at `/inbox` and below. Hashed assets are immutable; `index.html`
  * is revalidated on every load so a deploy is picked up at once. Any other path without a
  * file extension is a route of the app and gets `index.html` (single-page fallback); a
  * missing file with an extension is a 404. Paths never leave `root`.
  */
-export function inboxHandler(root: string = DEFAULT_ROOT): WebHandler {
+export function inboxHandler(root: string): WebHandler {
   const base = resolve(root);
   return async (request, response) => {
     const url = new URL(request.url ?? '/', 'http://localhost');
@@ -66,11 +61,7 @@ export function inboxHandler(root: string = DEFAULT_ROOT): WebHandler {
 
     const index = resolve(base, 'index.html');
     if (!(await isFile(index))) {
-      sendText(
-        response,
-        503,
-        'The inbox is not built. Run `npm run build` (or `npm run build:inbox`), then reload.',
-      );
+      sendNotBuilt(response, 'inbox');
       return true;
     }
 
@@ -127,19 +118,4 @@ function sendFile(
     response.destroy(error);
   });
   stream.pipe(response);
-}
-
-function sendText(
-  response: ServerResponse,
-  status: number,
-  text: string,
-  headers: Record<string, string> = {},
-): void {
-  response.writeHead(status, {
-    'content-type': 'text/plain; charset=utf-8',
-    'cache-control': 'no-store',
-    ...SECURITY_HEADERS,
-    ...headers,
-  });
-  response.end(text);
 }

@@ -1,8 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { join } from 'node:path';
 import type { Db } from '../db/database.ts';
+import { readinessHandler } from '../ops/readiness.ts';
 import { demoHandler } from './demo.ts';
-import { inboxHandler } from './inbox.ts';
-import { widgetHandler } from './widget.ts';
+import { INBOX_BUILD_DIR, inboxHandler } from './inbox.ts';
+import { WIDGET_BUILD_FILE, widgetHandler } from './widget.ts';
 
 /**
  * Serves one kind of page or asset. Returns false when the request is not its own, so the
@@ -20,17 +22,29 @@ export interface WebContext {
   readonly db: Db;
 }
 
-/** Every non-GraphQL path the server answers, tried in order; anything else is a 404. */
-const handlers: WebHandler[] = [inboxHandler(), widgetHandler(), demoHandler()];
-
-export async function serveWeb(
+/** Answers one non-GraphQL request; anything no handler takes is a 404. */
+export type WebServer = (
   request: IncomingMessage,
   response: ServerResponse,
   context: WebContext,
-): Promise<void> {
-  for (const handler of handlers) {
-    if (await handler(request, response, context)) return;
-  }
-  response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
-  response.end('Not found');
+) => Promise<void>;
+
+/**
+ * Every non-GraphQL path the server answers, tried in order: the readiness probe, then the
+ * files `npm run build` wrote into `distDir`, then the demo page.
+ */
+export function serveWeb(options: { readonly distDir: string }): WebServer {
+  const handlers: WebHandler[] = [
+    readinessHandler(),
+    inboxHandler(join(options.distDir, INBOX_BUILD_DIR)),
+    widgetHandler(join(options.distDir, WIDGET_BUILD_FILE)),
+    demoHandler(),
+  ];
+  return async (request, response, context) => {
+    for (const handler of handlers) {
+      if (await handler(request, response, context)) return;
+    }
+    response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
+    response.end('Not found');
+  };
 }

@@ -2,11 +2,14 @@ import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
-import { buildWidget, WIDGET_BUNDLE_PATH } from '../../widget/build.ts';
+import { sendNotBuilt, sendText } from './respond.ts';
 import type { WebHandler } from './serve.ts';
 
 /** The path the snippet loads: `<script src="https://your-sonny/widget.js">`. */
 export const WIDGET_PATH = '/widget.js';
+
+/** Where `npm run build:widget` writes the bundle, inside the build directory. */
+export const WIDGET_BUILD_FILE = 'widget.js';
 
 /**
  * The snippet's URL carries no version, so browsers keep the file five minutes, then
@@ -25,23 +28,20 @@ interface Bundle {
 }
 
 /**
- * Serves `dist/widget.js` at `/widget.js`: JavaScript, ETag (304 on a match), gzip or brotli
- * by Accept-Encoding, and CORS/CORP headers so any site may embed it. When the bundle is
- * missing (right after `npm install`) it is built on first request with esbuild, once.
+ * Serves the bundle at `path` (`dist/widget.js`) as `/widget.js`: JavaScript, ETag (304 on a
+ * match), gzip or brotli by Accept-Encoding, and CORS/CORP headers so any site may embed it.
+ * Without the bundle it answers 503 naming `npm run build`.
  */
-export function widgetHandler(path: string = WIDGET_BUNDLE_PATH): WebHandler {
+export function widgetHandler(path: string): WebHandler {
   let cached: Bundle | null = null;
-  let building: Promise<unknown> | null = null;
 
-  async function load(): Promise<Bundle> {
-    let info = await stat(path).catch(() => null);
-    if (info === null) {
-      building ??= buildWidget(path).finally(() => {
-        building = null;
-      });
-      await building;
-      info = await stat(path);
-    }
+  /** The bundle, or null when it is not built. */
+  async function load(): Promise<Bundle | null> {
+    const info = await stat(path).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT' || error.code === 'ENOTDIR') return null;
+      throw error;
+    });
+    if (info === null) return null;
     // A rebuild (npm run build:widget) replaces the file: serve the new one without a restart.
     const key = `${info.mtimeMs}:${info.size}`;
     if (cached?.key === key) return cached;
@@ -65,17 +65,12 @@ export function widgetHandler(path: string = WIDGET_BUNDLE_PATH): WebHandler {
     const url = new URL(request.url ?? '/', 'http://localhost');
     if (url.pathname !== WIDGET_PATH) return false;
     if (request.method !== 'GET' && request.method !== 'HEAD') {
-      response.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'text/plain; charset=utf-8' });
-      response.end('Method not allowed');
+      sendText(response, 405, 'Method not allowed', { allow: 'GET, HEAD' });
       return true;
     }
-    let bundle: Bundle;
-    try {
-      bundle = await load();
-    } catch (error) {
-      console.error('Cannot build or read the widget bundle:', error);
-      response.writeHead(503, { 'content-type': 'text/plain; charset=utf-8' });
-      response.end('The widget is not built. Run `npm run build:widget`, then reload.');
+    const bundle = await load();
+    if (bundle === null) {
+      sendNotBuilt(response, 'widget');
       return true;
     }
     const headers: Record<string, string> = {

@@ -1,20 +1,16 @@
 /**
- * The setup every Chromium suite of the widget shares: the widget built once, then a Sonny
- * server, a host-page server and Chromium per file, and one browser context per test.
+ * The setup every Chromium suite of the widget shares: the shared browser suite
+ * (test/browser/fixture.ts) plus, per test, a workspace and a customer page embedding the
+ * seed snippet for it.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll } from 'vitest';
-import { launchChromium } from '../../server/test/browser.ts';
-import { startTestServer, type TestServer, type TestWorkspace } from '../../server/test/harness.ts';
-import { buildWidget } from '../build.ts';
-import { type HostServer, hostPage, newContext, snippet, startHostServer, widget } from './host.ts';
+import type { BrowserContext, Page } from 'playwright-core';
+import type { TestWorkspace } from '../../server/test/harness.ts';
+import { type BrowserSuite, browserSuite } from '../../test/browser/fixture.ts';
+import { hostPage, newWidgetContext, snippet, widget } from './host.ts';
 import { serverTruth } from './server-truth.ts';
 
 /** What a suite reads once the file's `beforeAll` has run. */
-export interface WidgetFixture {
-  readonly server: TestServer;
-  readonly host: HostServer;
-  readonly browser: Browser;
+export interface WidgetFixture extends BrowserSuite {
   /** The context of the running test (from {@link WidgetFixture.site}), closed after it. */
   readonly context: BrowserContext;
   /**
@@ -42,45 +38,26 @@ export interface Site {
 
 /** Registers the file's hooks; call it once at the top level of a test file. */
 export function widgetFixture(): WidgetFixture {
-  let server: TestServer;
-  let host: HostServer;
-  let browser: Browser;
+  const suite = browserSuite();
   let context: BrowserContext | undefined;
-
-  beforeAll(async () => {
-    await buildWidget();
-    [server, host, browser] = await Promise.all([
-      startTestServer(),
-      startHostServer(),
-      launchChromium(),
-    ]);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await host?.close();
-    await server?.stop();
-  });
-
-  afterEach(async () => {
-    await context?.close();
-  });
 
   return {
     get server() {
-      return server;
+      return suite.server;
     },
     get host() {
-      return host;
+      return suite.host;
     },
     get browser() {
-      return browser;
+      return suite.browser;
     },
+    newContext: (options) => suite.newContext(options),
     get context() {
       if (context === undefined) throw new Error('no browser context yet: call site() first');
       return context;
     },
     async site(options) {
+      const { server, host } = suite;
       const workspace = await server.createWorkspace();
       const url = host.page(
         hostPage({
@@ -93,7 +70,7 @@ export function widgetFixture(): WidgetFixture {
           body: options.body,
         }),
       );
-      context = await newContext(browser);
+      context = await newWidgetContext(suite);
       return { workspace, url, context, truth: serverTruth(server.app.db, workspace.id) };
     },
   };

@@ -1,12 +1,11 @@
 /**
- * What the browser tests share: the seed page's snippet (verbatim apart from `src` and
- * siteId), a host-page server on its own origin (so the widget talks to the API cross-origin,
- * as on a customer's site), and locators a user would use.
+ * What the browser tests of the widget share: the seed page's snippet (verbatim apart from
+ * `src` and siteId), the host page around it, and locators a user would use. The page is served
+ * by the suite's host server (test/browser/host-server.ts), on another origin than the API.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { expect } from 'vitest';
+import type { BrowserSuite } from '../../test/browser/fixture.ts';
 
 /** The snippet of ../shared/seed/visitor-identification.txt, character for character. */
 export const SEED_SNIPPET = `<!-- Sonny widget snippet -->
@@ -57,41 +56,6 @@ ${options.snippet}
 </html>`;
 }
 
-/** Serves host pages from 127.0.0.1 on a port of its own: another origin than the API. */
-export interface HostServer {
-  /** Serves `html` at a new path and returns its URL. */
-  page(html: string): string;
-  close(): Promise<void>;
-}
-
-export async function startHostServer(): Promise<HostServer> {
-  const pages = new Map<string, string>();
-  const server: Server = createServer((request, response) => {
-    const html = pages.get(new URL(request.url ?? '/', 'http://localhost').pathname);
-    if (html === undefined) {
-      response.writeHead(404).end();
-      return;
-    }
-    response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  let count = 0;
-  return {
-    page(html) {
-      count += 1;
-      const path = `/page-${count}.html`;
-      pages.set(path, html);
-      return `http://127.0.0.1:${port}${path}`;
-    },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
-
 /**
  * Records, from before any page script runs, whether the widget's email prompt was ever
  * visible: every change of its `hidden` attribute inside the widget's shadow root counts.
@@ -133,9 +97,12 @@ const PROMPT_RECORDER = () => {
   };
 };
 
-/** A new browser context (its own localStorage) with the prompt recorder installed. */
-export async function newContext(browser: Browser): Promise<BrowserContext> {
-  const context = await browser.newContext({ viewport: { width: 1024, height: 768 } });
+/**
+ * A new browser context of the suite (its own localStorage, closed after the test) with the
+ * prompt recorder installed.
+ */
+export async function newWidgetContext(suite: BrowserSuite): Promise<BrowserContext> {
+  const context = await suite.newContext({ viewport: { width: 1024, height: 768 } });
   await context.addInitScript(PROMPT_RECORDER);
   return context;
 }
