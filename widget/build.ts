@@ -1,7 +1,8 @@
 /**
- * Bundles the widget into one minified script, `dist/widget.js`: `npm run build:widget`, and
- * the server when the file is missing. The file is replaced atomically (write, then rename),
- * so a server reading it never sees half a bundle, even with builds running in parallel.
+ * Bundles the widget into one minified script, `dist/widget.js`: `npm run build:widget` (and so
+ * `npm run build` and `npm start`). The server only serves the file. It is replaced atomically
+ * (write, then rename), so a server reading it never sees half a bundle, even with builds
+ * running in parallel.
  */
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';

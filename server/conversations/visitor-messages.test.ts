@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { VISITOR_MESSAGE_RATE } from '../access/rate-limit.ts';
-import { newVisitorId, startTestServer, type TestServer, uniqueEmail } from '../test/harness.ts';
+import { newVisitorId, sharedTestServer, uniqueEmail } from '../test/harness.ts';
 
 const SEND = `mutation ($body: String!, $id: ID!) {
   sendMessage(input: { body: $body, clientMessageId: $id }) { id body author conversationId createdAt }
@@ -13,13 +13,7 @@ const EVENTS = `subscription ($after: ID) {
 }`;
 const VISITOR = '{ visitor { conversations { id status messages { id body author } } } }';
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterAll(async () => {
-  await server?.stop();
-});
+const server = sharedTestServer();
 
 async function joinedVisitor(email?: string) {
   const site = await server.createWorkspace();

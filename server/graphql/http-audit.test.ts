@@ -1,14 +1,8 @@
 import { serverAudits } from 'graphql-http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../test/harness.ts';
+import { describe, expect, it } from 'vitest';
+import { sharedTestServer } from '../test/harness.ts';
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterAll(async () => {
-  await server?.stop();
-});
+const server = sharedTestServer();
 
 // The GraphQL-over-HTTP audit suite: every MUST audit has to pass on /graphql.
 describe('GraphQL over HTTP conformance (graphql-http audits)', () => {

@@ -1,14 +1,8 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { newVisitorId, startTestServer, type TestServer } from '../test/harness.ts';
+import { expect, it } from 'vitest';
+import { newVisitorId, sharedTestServer } from '../test/harness.ts';
 import { MAX_QUERY_DEPTH } from './limits.ts';
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterAll(async () => {
-  await server?.stop();
-});
+const server = sharedTestServer();
 
 /** `{ __typename … }` wrapped in `depth` levels of `__schema { types { fields { type … } } }`-like nesting. */
 function nestedQuery(depth: number): string {

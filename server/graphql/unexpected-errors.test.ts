@@ -1,16 +1,10 @@
-import { afterAll, beforeAll, expect, it, vi } from 'vitest';
+import { expect, it, vi } from 'vitest';
 import { IN_MEMORY_DATA_DIR } from '../config.ts';
-import { newVisitorId, startTestServer, type TestServer } from '../test/harness.ts';
+import { newVisitorId, sharedTestServer } from '../test/harness.ts';
 
 // A private in-memory database: this file breaks it on purpose, which must not touch the
 // database other suites share in CI.
-let server: TestServer;
-beforeAll(async () => {
-  server = await startTestServer({ databaseUrl: null, dataDir: IN_MEMORY_DATA_DIR });
-});
-afterAll(async () => {
-  await server?.stop();
-});
+const server = sharedTestServer({ databaseUrl: null, dataDir: IN_MEMORY_DATA_DIR });
 
 it('masks an unexpected failure for the client and logs it on the server', async () => {
   const site = await server.createWorkspace();

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CloseCode } from '../../protocol/index.ts';
 import { LOGIN_ATTEMPT_RATE, VISITOR_MESSAGE_RATE } from '../access/rate-limit.ts';
-import { codeOf, newVisitorId, startTestServer, type TestServer } from '../test/harness.ts';
+import { codeOf, newVisitorId, sharedTestServer } from '../test/harness.ts';
 
 // Two server instances share a Postgres database and a Redis; what happens on one must reach
 // sockets on the other, and a rate limit counts the attempts made on both. Needs both
@@ -20,14 +20,8 @@ const EVENTS = `subscription ($after: ID) {
 }`;
 
 describe.skipIf(!hasServices)('fan-out and rate limits across instances through Redis', () => {
-  let first: TestServer;
-  let second: TestServer;
-  beforeAll(async () => {
-    [first, second] = await Promise.all([startTestServer(), startTestServer()]);
-  });
-  afterAll(async () => {
-    await Promise.all([first?.stop(), second?.stop()]);
-  });
+  const first = sharedTestServer();
+  const second = sharedTestServer();
 
   it('delivers a message sent through one instance to a subscription on the other', async () => {
     const site = await first.createWorkspace();
