@@ -208,7 +208,7 @@ describe('sonny apikey create and agent create', () => {
     expect(login.data?.login?.agent).toEqual({ name: 'Ann' });
     const me = await post('{ me { email } }', login.data?.login?.token as string);
     expect(me.data?.me).toEqual({ email: 'Ann@Example.com' });
-  });
+  }, 90_000);
 
   it('names an unknown siteId and a short password, and writes nothing', async () => {
     const dataDir = tempDataDir();
