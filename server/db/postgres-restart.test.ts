@@ -5,6 +5,7 @@ import { CloseCode, GRAPHQL_PATH } from '../../protocol/index.ts';
 import { createAgent, login } from '../access/agents.ts';
 import { createWorkspace } from '../access/workspaces.ts';
 import { IN_MEMORY_DATA_DIR } from '../config.ts';
+import { READINESS_PATH } from '../ops/readiness.ts';
 import {
   codeOf,
   newVisitorId,
@@ -163,11 +164,13 @@ describe.skipIf(binDir === null)('Postgres restarted under traffic', () => {
     await cluster?.destroy();
   });
 
-  it('keeps the server up, answers SERVICE_UNAVAILABLE during the outage, recovers within 5 s and stores every acknowledged message once', async () => {
+  it('keeps the server up, answers SERVICE_UNAVAILABLE (and 503 on /readyz) during the outage, recovers within 5 s and stores every acknowledged message once', async () => {
     const server = startServer(cluster.url(), {
       DATABASE_ACQUIRE_TIMEOUT: String(ACQUIRE_TIMEOUT_SECONDS),
     });
-    const graphqlUrl = `${await server.ready()}${GRAPHQL_PATH}`;
+    const origin = await server.ready();
+    const graphqlUrl = `${origin}${GRAPHQL_PATH}`;
+    const readiness = async () => (await fetch(`${origin}${READINESS_PATH}`)).status;
     const wsUrl = graphqlUrl.replace(/^http/, 'ws');
 
     // The server has migrated the database; the workspace and agent are set up beside it.
@@ -270,6 +273,8 @@ describe.skipIf(binDir === null)('Postgres restarted under traffic', () => {
 
     const outages: Array<{ mode: ShutdownMode; downAt: number; backAt: number }> = [];
     const joinsDuringOutage: Array<{ code: number; reason: string; ms: number }> = [];
+    const readinessDuringOutage: number[] = [];
+    const readinessAfterRecovery: number[] = [];
     try {
       for (const mode of ['fast', 'immediate'] as const) {
         await sleep(1_500);
@@ -281,12 +286,16 @@ describe.skipIf(binDir === null)('Postgres restarted under traffic', () => {
           siteId: workspace.site_id,
           visitorId: newVisitorId(),
         });
+        // A load balancer's probe says this instance cannot take traffic.
+        const probed = readiness();
         const closed = await withTimeout(joining.closed, 10_000, 'a join during the outage');
         joinsDuringOutage.push({ ...closed, ms: Date.now() - joinStartedAt });
+        readinessDuringOutage.push(await probed);
         await sleep(2_500);
         await cluster.start();
         outages.push({ mode, downAt, backAt: Date.now() });
         await sleep(RECOVERY_MS + 1_500);
+        readinessAfterRecovery.push(await readiness());
       }
     } finally {
       await withTimeout(traffic.finish(), 30_000, 'the clients’ last messages');
@@ -307,6 +316,8 @@ describe.skipIf(binDir === null)('Postgres restarted under traffic', () => {
       expect(failed.some((attempt) => attempt.client === client)).toBe(true);
     }
     for (const { code } of joinsDuringOutage) expect(code).toBe(CloseCode.TryAgainLater);
+    expect(readinessDuringOutage).toEqual([503, 503]);
+    expect(readinessAfterRecovery).toEqual([200, 200]);
     expect(joinsDuringOutage.every(({ ms }) => ms <= MAX_FAILURE_MS)).toBe(true);
 
     // From 5 s after Postgres was back until it was stopped again, everything succeeded.

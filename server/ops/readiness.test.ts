@@ -1,7 +1,10 @@
 import { createServer, type Server } from 'node:http';
 import { type AddressInfo, createServer as createTcpServer, type Socket } from 'node:net';
+import { Kysely, PostgresDialect } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
-import { connectDatabase, type DatabaseHandle } from '../db/connect.ts';
+import { DATABASE_DEFAULTS } from '../config.ts';
+import type { Database } from '../db/database.ts';
+import { createPool } from '../db/postgres.ts';
 import { sharedTestServer } from '../test/harness.ts';
 import { READINESS_DATABASE_TIMEOUT_MS, READINESS_PATH, readinessHandler } from './readiness.ts';
 
@@ -32,26 +35,30 @@ describe('GET /readyz when the database does not answer', () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   });
 
-  /** An HTTP server answering only /readyz, on `database`. */
-  async function probeOn(database: DatabaseHandle): Promise<string> {
+  /**
+   * An HTTP server answering only /readyz, on the pool the server would open for `url`.
+   * (`connectDatabase` waits for Postgres at start; the probe is for a database that is gone
+   * after it.)
+   */
+  async function probeOn(url: string): Promise<string> {
+    const pool = createPool(url, DATABASE_DEFAULTS, { statementTimeout: true });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     const handle = readinessHandler();
     const http: Server = createServer((request, response) => {
-      void handle(request, response, { db: database.db });
+      void handle(request, response, { db });
     });
     await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
     cleanups.push(async () => {
       http.closeAllConnections();
       await new Promise((resolve) => http.close(resolve));
-      await database.close();
+      await db.destroy();
     });
     return `http://127.0.0.1:${(http.address() as AddressInfo).port}${READINESS_PATH}`;
   }
 
   it('answers 503 {"status":"unavailable"} when Postgres refuses connections', async () => {
     // Port 1: nothing listens there, so every connection is refused at once.
-    const url = await probeOn(
-      await connectDatabase({ databaseUrl: 'postgres://sonny@127.0.0.1:1/sonny', dataDir: '' }),
-    );
+    const url = await probeOn('postgres://sonny@127.0.0.1:1/sonny');
     const response = await fetch(url);
     expect(response.status).toBe(503);
     expect(response.headers.get('cache-control')).toBe('no-store');
@@ -63,12 +70,7 @@ describe('GET /readyz when the database does not answer', () => {
     const silent = createTcpServer((socket) => sockets.add(socket));
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     const { port } = silent.address() as AddressInfo;
-    const url = await probeOn(
-      await connectDatabase({
-        databaseUrl: `postgres://sonny@127.0.0.1:${port}/sonny`,
-        dataDir: '',
-      }),
-    );
+    const url = await probeOn(`postgres://sonny@127.0.0.1:${port}/sonny`);
     // Runs before the database closes: dropping the connections ends the query it waits on.
     cleanups.push(async () => {
       for (const socket of sockets) socket.destroy();
