@@ -18,10 +18,13 @@ export type Join = JoinPayload & { readonly identityToken?: string };
 /** Every failure the widget reports: the server's `extensions.code`, or a transport code. */
 export class WidgetError extends Error {
   readonly code: string;
-  constructor(code: string, message = code) {
+  /** The server's `extensions.retryAfterSeconds`: the failure is temporary; 0 when not given. */
+  readonly retryAfterSeconds: number;
+  constructor(code: string, message = code, retryAfterSeconds = 0) {
     super(message);
     this.name = 'WidgetError';
     this.code = code;
+    this.retryAfterSeconds = retryAfterSeconds;
   }
 }
 
@@ -183,8 +186,11 @@ export class Connection {
 /** The error code of a failed operation, as the widget's callers see it. */
 export function toWidgetError(error: CombinedError): WidgetError {
   const graphQLError = error.graphQLErrors[0];
-  const code = graphQLError?.extensions?.code;
-  if (graphQLError && typeof code === 'string') return new WidgetError(code, graphQLError.message);
+  const { code, retryAfterSeconds } = graphQLError?.extensions ?? {};
+  if (graphQLError && typeof code === 'string') {
+    const wait = typeof retryAfterSeconds === 'number' ? retryAfterSeconds : 0;
+    return new WidgetError(code, graphQLError.message, wait);
+  }
   return new WidgetError(NETWORK_ERROR, error.message);
 }
 

@@ -215,6 +215,34 @@ describe('the widget in Chromium: live', () => {
     await expectNoPageErrors(laptop);
   });
 
+  it('a burst over the message rate limit shows only "Sending…": the refused messages go, once each and in order, when the limit allows', async () => {
+    const { url, truth } = await site({ identify: true });
+    const page = await open(url);
+    const ui = widget(page);
+    const states = (body: string) =>
+      ui.messages
+        .filter({ hasText: new RegExp(`${body}$|${body}Sending…$`) })
+        .evaluateAll((items) => items.map((item) => item.getAttribute('data-state')));
+    // 22 messages at once: the server takes 20 in any 10 s and answers the 21st RATE_LIMITED.
+    const bodies = Array.from({ length: 22 }, (_, index) => `Burst ${index + 1}`);
+    for (const body of bodies) await sendMessage(page, body);
+
+    await shownAsSent(page, 'Burst 20');
+    expect([...(await states('Burst 21')), ...(await states('Burst 22'))]).toEqual([
+      'pending',
+      'pending',
+    ]);
+    expect(await ui.messages.filter({ hasText: 'Not sent' }).count()).toBe(0);
+
+    // Resent after the server's retryAfterSeconds, with the same clientMessageId.
+    await shownAsSent(page, 'Burst 22');
+    expect(await ui.messages.allTextContents()).toEqual(bodies.map((body) => `You: ${body}`));
+    for (const body of ['Burst 1', 'Burst 21', 'Burst 22']) {
+      expect(await truth.messagesWithBody(body)).toHaveLength(1);
+    }
+    await expectNoPageErrors(page);
+  }, 60_000);
+
   it('a verified visitor sees its contact’s history on another device; an expired token is refused', async () => {
     const { workspace, url, truth } = await site({ identify: false });
     const email = uniqueEmail('vera');

@@ -21,11 +21,20 @@ export interface BrowserSuite {
   newContext(options?: BrowserContextOptions): Promise<BrowserContext>;
 }
 
+/** What a suite changes of the test server's configuration. */
+export interface BrowserSuiteOptions {
+  /**
+   * Overrides of the test server's configuration, or a function returning them, read when the
+   * server starts: for a value known only once an earlier `beforeAll` ran (a database's URL).
+   */
+  readonly server?: Partial<Config> | (() => Partial<Config>);
+}
+
 /**
- * Registers the file's hooks; call it once at the top level of a test file. `server` overrides
- * the test server's configuration.
+ * Registers the file's hooks; call it once at the top level of a test file (or of a
+ * `describe`, for hooks scoped to it).
  */
-export function browserSuite(options: { server?: Partial<Config> } = {}): BrowserSuite {
+export function browserSuite(options: BrowserSuiteOptions = {}): BrowserSuite {
   let server: TestServer | undefined;
   let host: HostServer | undefined;
   let browser: Browser | undefined;
@@ -33,7 +42,7 @@ export function browserSuite(options: { server?: Partial<Config> } = {}): Browse
 
   beforeAll(async () => {
     [server, host, browser] = await Promise.all([
-      startTestServer(options.server),
+      startTestServer(typeof options.server === 'function' ? options.server() : options.server),
       startHostServer(),
       launchChromium(),
     ]);

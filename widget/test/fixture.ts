@@ -5,7 +5,11 @@
  */
 import type { BrowserContext, Page } from 'playwright-core';
 import type { TestWorkspace } from '../../server/test/harness.ts';
-import { type BrowserSuite, browserSuite } from '../../test/browser/fixture.ts';
+import {
+  type BrowserSuite,
+  type BrowserSuiteOptions,
+  browserSuite,
+} from '../../test/browser/fixture.ts';
 import { hostPage, newWidgetContext, snippet, widget } from './host.ts';
 import { serverTruth } from './server-truth.ts';
 
@@ -36,9 +40,9 @@ export interface Site {
   readonly truth: ReturnType<typeof serverTruth>;
 }
 
-/** Registers the file's hooks; call it once at the top level of a test file. */
-export function widgetFixture(): WidgetFixture {
-  const suite = browserSuite();
+/** Registers the file's hooks; call it once at the top level of a test file (or a `describe`). */
+export function widgetFixture(options: BrowserSuiteOptions = {}): WidgetFixture {
+  const suite = browserSuite(options);
   let context: BrowserContext | undefined;
 
   return {
@@ -56,18 +60,18 @@ export function widgetFixture(): WidgetFixture {
       if (context === undefined) throw new Error('no browser context yet: call site() first');
       return context;
     },
-    async site(options) {
+    async site(siteOptions) {
       const { server, host } = suite;
       const workspace = await server.createWorkspace();
       const url = host.page(
         hostPage({
           snippet: snippet({
-            serverOrigin: options.serverOrigin ?? server.origin,
-            siteId: options.siteId ?? workspace.siteId,
-            identify: options.identify,
+            serverOrigin: siteOptions.serverOrigin ?? server.origin,
+            siteId: siteOptions.siteId ?? workspace.siteId,
+            identify: siteOptions.identify,
           }),
-          head: options.head,
-          body: options.body,
+          head: siteOptions.head,
+          body: siteOptions.body,
         }),
       );
       context = await newWidgetContext(suite);

@@ -97,12 +97,20 @@ const PROMPT_RECORDER = () => {
   };
 };
 
+/** The desktop viewport the widget suites use unless a test says otherwise. */
+export const DESKTOP_VIEWPORT = { width: 1024, height: 768 } as const;
+/** A phone held upright: below 480 px the panel fills the screen. */
+export const PHONE_VIEWPORT = { width: 390, height: 844 } as const;
+
 /**
  * A new browser context of the suite (its own localStorage, closed after the test) with the
  * prompt recorder installed.
  */
-export async function newWidgetContext(suite: BrowserSuite): Promise<BrowserContext> {
-  const context = await suite.newContext({ viewport: { width: 1024, height: 768 } });
+export async function newWidgetContext(
+  suite: BrowserSuite,
+  viewport: { width: number; height: number } = DESKTOP_VIEWPORT,
+): Promise<BrowserContext> {
+  const context = await suite.newContext({ viewport });
   await context.addInitScript(PROMPT_RECORDER);
   return context;
 }
