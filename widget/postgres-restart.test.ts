@@ -4,12 +4,14 @@
  * desktop width and one on a 390 px phone, while Postgres is stopped (`-m fast`, then
  * `-m immediate`) and started again. What they send meanwhile shows as "Sending…" and nothing
  * else, is resent with its clientMessageId once the server is back, and is stored exactly once;
- * the phone reloads mid-outage and still delivers what it had pending.
+ * the phone reloads mid-outage and still delivers what it had pending. The inbox's composer
+ * does the same for an agent's reply.
  */
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { logIn, openPage } from '../inbox/test/support.ts';
 import {
   type PostgresCluster,
   postgresBinDir,
@@ -58,6 +60,17 @@ const TROUBLE_RECORDER = () => {
     }).observe(root, { subtree: true, childList: true, attributes: true, characterData: true });
     return root;
   };
+};
+
+/** Records every alert the inbox's reply box ever showed ("Not sent: …"). */
+const COMPOSER_ALERT_RECORDER = () => {
+  const alerts: string[] = [];
+  (window as unknown as { __composerAlerts: string[] }).__composerAlerts = alerts;
+  new MutationObserver(() => {
+    for (const alert of document.querySelectorAll('form.composer [role="alert"]')) {
+      if (alert.textContent && !alerts.includes(alert.textContent)) alerts.push(alert.textContent);
+    }
+  }).observe(document, { subtree: true, childList: true, characterData: true });
 };
 
 interface Seen {
@@ -242,4 +255,55 @@ describe.skipIf(binDir === null)('the widget in Chromium while Postgres restarts
       await expectNoPageErrors(page);
     }
   }, 150_000);
+
+  it('the inbox: a reply sent during an outage shows "Sending…", goes once Postgres is back, stored once, and reaches the visitor', async () => {
+    const { workspace, url, context } = await fixture.site({ identify: false });
+    const agent = await fixture.server.createAgent(workspace.id);
+    const visitor = await openWidget(context, url);
+    const question = `Where is my parcel? ${randomUUID().slice(0, 8)}`;
+    await sendMessage(visitor, question);
+    await shownAsSent(visitor, question);
+
+    const { page: inbox } = await openPage(fixture);
+    await inbox.context().addInitScript(COMPOSER_ALERT_RECORDER);
+    await logIn(inbox, fixture.server.origin, { ...agent, name: 'Alex Agent' });
+    await inbox
+      .locator('.conversation-row')
+      .filter({ hasText: question })
+      .getByRole('link')
+      .click();
+    const composer = inbox.getByRole('textbox', { name: 'Reply' });
+    await composer.waitFor();
+
+    await running().stop('fast');
+    const reply = `It ships today. ${randomUUID().slice(0, 8)}`;
+    await composer.fill(reply);
+    await composer.press('Enter');
+    await sleep(OUTAGE_MS);
+    // Refused meanwhile (SERVICE_UNAVAILABLE), sent again by itself: still on its way.
+    expect(await inbox.getByRole('button', { name: 'Sending…' }).count()).toBe(1);
+    expect(await composer.inputValue()).toBe(reply);
+    await running().start();
+
+    const thread = inbox.getByRole('list', { name: 'Messages' });
+    await thread.locator('.message.agent', { hasText: reply }).waitFor({ timeout: 30_000 });
+    expect(await composer.inputValue()).toBe('');
+    await shownAsSent(visitor, reply);
+    const stored = await fixture.server.app.db
+      .selectFrom('messages')
+      .innerJoin('conversations', 'conversations.id', 'messages.conversation_id')
+      .select(['messages.author', 'messages.client_message_id'])
+      .where('conversations.workspace_id', '=', workspace.id)
+      .where('messages.body', '=', reply)
+      .execute();
+    expect(stored).toHaveLength(1);
+    expect(stored[0]?.author).toBe('agent');
+    expect(
+      await inbox.evaluate(
+        () => (window as unknown as { __composerAlerts: string[] }).__composerAlerts,
+      ),
+    ).toEqual([]);
+    expect(await thread.locator('.message', { hasText: reply }).count()).toBe(1);
+    await expectNoPageErrors(visitor);
+  }, 90_000);
 });

@@ -12,6 +12,11 @@ export interface InboxError {
   readonly message: string;
   /** The argument the server refused (`extensions.field`), when it named one. */
   readonly field: string | null;
+  /**
+   * The server's `extensions.retryAfterSeconds` (SERVICE_UNAVAILABLE, RATE_LIMITED): nothing is
+   * wrong with the operation, send it again after this long. Null for a lasting refusal.
+   */
+  readonly retryAfterSeconds: number | null;
 }
 
 /** Sentences for codes whose server message is not meant for an agent. */
@@ -20,6 +25,7 @@ const WORDS: Record<string, string> = {
   FORBIDDEN: 'You are not allowed to do this.',
   NOT_FOUND: 'This no longer exists.',
   RATE_LIMITED: 'Too many requests. Wait a moment and try again.',
+  SERVICE_UNAVAILABLE: 'The server is briefly unavailable. Try again in a moment.',
   NETWORK_ERROR: 'Cannot reach the Sonny server. Check the connection and try again.',
   UNEXPECTED: 'Something went wrong on the server. Try again.',
 };
@@ -31,9 +37,10 @@ export function inboxError(
   code: string,
   message?: string,
   field: string | null = null,
+  retryAfterSeconds: number | null = null,
 ): InboxError {
   const words = (SERVER_WORDED.has(code) && message) || WORDS[code] || message || WORDS.UNEXPECTED;
-  return { code, message: words ?? 'Something went wrong.', field };
+  return { code, message: words ?? 'Something went wrong.', field, retryAfterSeconds };
 }
 
 /** Normalises anything thrown or returned by urql, graphql-ws or fetch. */
@@ -44,7 +51,8 @@ export function toInboxError(error: unknown): InboxError {
       const code =
         typeof first.extensions?.code === 'string' ? first.extensions.code : 'UNEXPECTED';
       const field = typeof first.extensions?.field === 'string' ? first.extensions.field : null;
-      return inboxError(code, first.message, field);
+      const wait = first.extensions?.retryAfterSeconds;
+      return inboxError(code, first.message, field, typeof wait === 'number' ? wait : null);
     }
     return inboxError('NETWORK_ERROR');
   }
@@ -58,4 +66,18 @@ export function toInboxError(error: unknown): InboxError {
 
 function isCloseEvent(value: unknown): value is { code: number; reason: string } {
   return typeof value === 'object' && value !== null && 'code' in value && 'reason' in value;
+}
+
+/**
+ * How long to wait before sending again after a failure that said `retryAfterSeconds`: that,
+ * plus a backoff of 0.5 s doubling to 10 s with ±50 % jitter over the `failures` in a row, so
+ * clients refused together do not all come back at the same instant.
+ */
+export function resendDelayMs(
+  retryAfterSeconds: number,
+  failures: number,
+  random: () => number = Math.random,
+): number {
+  const backoff = Math.min(10_000, 500 * 2 ** failures);
+  return Math.round(retryAfterSeconds * 1000 + backoff * (0.5 + random()));
 }

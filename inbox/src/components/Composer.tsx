@@ -1,6 +1,6 @@
 import { type FormEvent, type KeyboardEvent, useRef, useState } from 'react';
 import { useClient } from 'urql';
-import { type InboxError, toInboxError } from '../errors.ts';
+import { type InboxError, resendDelayMs, toInboxError } from '../errors.ts';
 import type { Message } from '../fragments.ts';
 import { graphql } from '../gql/index.ts';
 import { randomId } from '../ids.ts';
@@ -14,9 +14,16 @@ const ReplyMutation = graphql(`
 `);
 
 /**
+ * How long a reply the server refuses for a moment (SERVICE_UNAVAILABLE while its database
+ * restarts, RATE_LIMITED) keeps being sent again before the agent is told it was not sent.
+ */
+const RESEND_FOR_MS = 60_000;
+
+/**
  * The reply box. Enter sends, Shift+Enter starts a new line. While a reply is on its way the
- * box is locked and says so; a failed reply keeps its text and its clientMessageId, so sending
- * it again can never post it twice.
+ * box is locked and says so; a reply refused for a moment is sent again by itself meanwhile. A
+ * failed reply keeps its text and its clientMessageId, so sending it again can never post it
+ * twice.
  */
 export function Composer(props: { conversationId: string; onSent: (message: Message) => void }) {
   const client = useClient();
@@ -40,21 +47,31 @@ export function Composer(props: { conversationId: string; onSent: (message: Mess
     sending.current = true;
     setPending(true);
     setError(null);
-    const result = await client
-      .mutation(ReplyMutation, {
-        input: {
-          conversationId: props.conversationId,
-          body: text,
-          clientMessageId: draftId.current,
-        },
-      })
-      .toPromise();
-    if (result.data) {
-      edit('');
-      draftId.current = randomId();
-      props.onSent(result.data.replyToConversation);
-    } else {
-      setError(toInboxError(result.error));
+    const input = {
+      conversationId: props.conversationId,
+      body: text,
+      clientMessageId: draftId.current,
+    };
+    const giveUpAt = Date.now() + RESEND_FOR_MS;
+    for (let failures = 0; ; failures++) {
+      const result = await client.mutation(ReplyMutation, { input }).toPromise();
+      if (result.data) {
+        edit('');
+        draftId.current = randomId();
+        props.onSent(result.data.replyToConversation);
+        break;
+      }
+      const failure = toInboxError(result.error);
+      const wait =
+        failure.retryAfterSeconds === null
+          ? null
+          : resendDelayMs(failure.retryAfterSeconds, failures);
+      if (wait === null || Date.now() + wait > giveUpAt) {
+        setError(failure);
+        break;
+      }
+      // Nothing is wrong with the reply: it stays "Sending…" and goes again, same clientMessageId.
+      await new Promise((resolve) => setTimeout(resolve, wait));
     }
     sending.current = false;
     setPending(false);
