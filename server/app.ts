@@ -12,6 +12,7 @@ import { migrateToLatest } from './db/migrate.ts';
 import type { Context } from './graphql/context.ts';
 import { createErrorMasker } from './graphql/errors.ts';
 import { useQueryLimits } from './graphql/limits.ts';
+import { useSchemaVisibility } from './graphql/schema-visibility.ts';
 import { schema } from './graphql/schema/index.ts';
 import { type SocketContext, serveGraphqlWs } from './graphql/websocket.ts';
 import { channels } from './realtime/channels.ts';
@@ -35,6 +36,12 @@ export interface App {
 
 /** How long a rate-limit check may wait for Redis before the operation fails (fails closed). */
 const RATE_LIMIT_REDIS_TIMEOUT_MS = 2_000;
+
+/**
+ * The largest HTTP request body `/graphql` reads, in bytes; a larger one is answered 413,
+ * whether its Content-Length says so or it streams past the limit.
+ */
+export const MAX_HTTP_BODY_BYTES = 1024 * 1024;
 
 /**
  * Builds the server: database (migrated), pub/sub, GraphQL over HTTP and graphql-ws on one port.
@@ -67,7 +74,10 @@ export async function buildApp(config: Config): Promise<App> {
     schema,
     graphqlEndpoint: GRAPHQL_PATH,
     landingPage: false,
-    graphiql: { subscriptionsProtocol: 'WS' },
+    graphiql: config.introspection === 'everyone' ? { subscriptionsProtocol: 'WS' } : false,
+    maxRequestBodySize: MAX_HTTP_BODY_BYTES,
+    // Any page may call the API, without cookies: every credential is a bearer token or a join.
+    cors: { origin: '*', credentials: false },
     context: async ({ request, visitorSession, authToken }): Promise<Context> => {
       // Over HTTP the token is the Bearer header; over a socket, its connection_init authToken.
       const token = authToken ?? bearerToken(request?.headers.get('authorization'));
@@ -89,7 +99,7 @@ export async function buildApp(config: Config): Promise<App> {
     },
     // The masker logs what it masks, an outage once every few seconds: Yoga need not again.
     logging: { debug() {}, info() {}, warn: console.warn, error() {} },
-    plugins: [useQueryLimits()],
+    plugins: [useQueryLimits(), useSchemaVisibility(config.introspection)],
   });
 
   const web = serveWeb({ distDir: config.distDir });

@@ -37,7 +37,16 @@ export interface Config {
    * builds). Default `dist/` of this checkout, wherever the server is started from.
    */
   readonly distDir: string;
+  /**
+   * Who may introspect the schema and open GraphiQL (`GRAPHQL_INTROSPECTION`): `everyone`, or
+   * `agents` (agents and API keys; no GraphiQL). Default `agents` when `NODE_ENV=production`,
+   * else `everyone`.
+   */
+  readonly introspection: Introspection;
 }
+
+/** Who may read the schema through the API; see {@link Config.introspection}. */
+export type Introspection = 'everyone' | 'agents';
 
 /** The database settings' defaults, for callers that build a partial configuration. */
 export const DATABASE_DEFAULTS = Object.freeze({
@@ -79,7 +88,17 @@ export function loadConfig(env: Environment = process.env): Config {
       DATABASE_DEFAULTS.databaseStatementTimeoutMs,
     ),
     distDir: readDistDir(env),
+    introspection: readIntrospection(env),
   });
+}
+
+function readIntrospection(env: Environment): Introspection {
+  const raw = nonEmpty(env.GRAPHQL_INTROSPECTION);
+  if (raw === null) return env.NODE_ENV === 'production' ? 'agents' : 'everyone';
+  if (raw !== 'everyone' && raw !== 'agents') {
+    throw new ConfigError(`GRAPHQL_INTROSPECTION must be "everyone" or "agents", got "${raw}"`);
+  }
+  return raw;
 }
 
 function nonEmpty(value: string | undefined): string | null {

@@ -23,6 +23,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     publicUrl: null,
     ...DATABASE_DEFAULTS,
     distDir: DEFAULT_DIST_DIR,
+    introspection: 'everyone',
     ...overrides,
   };
 }
