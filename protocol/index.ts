@@ -62,6 +62,11 @@ export const CloseCode = {
    * backoff ({@link TryAgainLaterReason}).
    */
   TryAgainLater: 1013,
+  /**
+   * A WebSocket message larger than the server reads (64 KiB): the standard "Message Too Big".
+   * No message a client of this protocol sends comes near it.
+   */
+  MessageTooBig: 1009,
 } as const;
 
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
@@ -109,8 +114,16 @@ export const ErrorCode = {
   IDENTITY_VERIFICATION_REQUIRED: 'IDENTITY_VERIFICATION_REQUIRED',
   /** The visitor is already bound to a different contact; reset first. */
   IDENTITY_CONFLICT: 'IDENTITY_CONFLICT',
-  /** The operation exceeds a documented limit (nesting depth); nothing was executed. */
+  /**
+   * The operation exceeds a documented limit; nothing was executed. `extensions.limit` names it
+   * (`tokens`, `aliases`, `directives`, `depth` or `cost`) and `extensions.max` is its value.
+   */
   QUERY_TOO_COMPLEX: 'QUERY_TOO_COMPLEX',
+  /**
+   * The socket already runs as many operations at once as it may (`extensions.max`, counting
+   * its subscriptions); nothing was started. Complete one first.
+   */
+  TOO_MANY_OPERATIONS: 'TOO_MANY_OPERATIONS',
   /** Too many requests of this kind; `extensions.retryAfterSeconds` says when to try again. */
   RATE_LIMITED: 'RATE_LIMITED',
   /** The object does not exist, or the caller may not see it: the two are indistinguishable. */

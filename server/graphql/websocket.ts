@@ -3,9 +3,10 @@ import { type DocumentNode, type ExecutionArgs, GraphQLError } from 'graphql';
 import { CloseCode as GraphqlWsCloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import type { YogaServerInstance } from 'graphql-yoga';
-import { type WebSocket, WebSocketServer } from 'ws';
+import { WebSocket, WebSocketServer } from 'ws';
 import {
   CloseCode,
+  ErrorCode,
   ForbiddenReason,
   GRAPHQL_PATH,
   TryAgainLaterReason,
@@ -19,6 +20,19 @@ import { type JoinRefusal, joinVisitor } from '../identity/join.ts';
 import type { VisitorRef } from '../identity/visitors.ts';
 import type { OwnedSockets } from '../realtime/owned-sockets.ts';
 import type { VisitorSession } from './context.ts';
+
+/** What one socket may send and run. docs/security.md#limits lists them. */
+export const SOCKET_LIMITS = {
+  /** The largest WebSocket message read, in bytes; a larger one closes the socket with 1009. */
+  messageBytes: 64 * 1024,
+  /**
+   * Operations at once on a visitor's socket, subscriptions included: the widget runs its
+   * subscription and at most three more (the visitor query, a send, an identify).
+   */
+  visitorOperations: 5,
+  /** Operations at once on an agent's or API key's socket, subscriptions included. */
+  agentOperations: 50,
+} as const;
 
 /** What Yoga's context factory receives from a socket, beside graphql-ws's own context. */
 export interface SocketContext {
@@ -57,7 +71,12 @@ export function serveGraphqlWs(options: {
   sockets: OwnedSockets;
 }): { close(): Promise<void> } {
   const { yoga, db, publisher, sockets } = options;
-  const wsServer = new WebSocketServer({ server: options.server, path: GRAPHQL_PATH });
+  const wsServer = new WebSocketServer({
+    server: options.server,
+    path: GRAPHQL_PATH,
+    maxPayload: SOCKET_LIMITS.messageBytes,
+    WebSocket: SizeBoundSocket,
+  });
   const states = new WeakMap<WebSocket, SocketState>();
   const stateOf = (socket: WebSocket): SocketState => {
     let state = states.get(socket);
@@ -122,6 +141,18 @@ export function serveGraphqlWs(options: {
       },
       onSubscribe: async (ctx, id, payload) => {
         const state = stateOf(ctx.extra.socket);
+        // graphql-ws registers the operation before this hook and forgets it once it completes:
+        // the count includes this one. Counted before any await, so a burst cannot slip past.
+        const running = Object.keys(ctx.subscriptions).length;
+        const max = state.visitor ? SOCKET_LIMITS.visitorOperations : SOCKET_LIMITS.agentOperations;
+        if (running > max) {
+          return [
+            new GraphQLError(
+              `This socket already runs ${max} operations at once; complete one first.`,
+              { extensions: { code: ErrorCode.TOO_MANY_OPERATIONS, max } },
+            ),
+          ];
+        }
         const tasks: Array<() => void> = [];
         const visitorSession: VisitorSession | undefined = state.visitor && {
           visitor: state.visitor,
@@ -185,6 +216,24 @@ export function serveGraphqlWs(options: {
   );
   return { close: async () => server.dispose() };
 }
+
+/**
+ * A server socket that keeps an oversized message out of the error log: `ws` has closed it with
+ * 1009 already, and graphql-ws would log every such message as an internal error, a log anyone
+ * could flood.
+ */
+class SizeBoundSocket extends WebSocket {
+  override emit(event: string | symbol, ...args: unknown[]): boolean {
+    const [error] = args;
+    if (event === 'error' && (error as { code?: unknown } | undefined)?.code === MESSAGE_TOO_BIG) {
+      return true;
+    }
+    return super.emit(event, ...args);
+  }
+}
+
+/** The code of the error `ws` raises for a message over `maxPayload`. */
+const MESSAGE_TOO_BIG = 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH';
 
 /** The close frame that tells a widget why its join was refused (see the protocol module). */
 function closeFrameOf(refusal: JoinRefusal): { code: CloseCode; reason: string } {
