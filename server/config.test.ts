@@ -27,6 +27,7 @@ describe('loadConfig', () => {
       databaseConnectTimeoutMs: 30_000,
       databaseAcquireTimeoutMs: 5_000,
       databaseStatementTimeoutMs: 30_000,
+      introspection: 'everyone',
     });
     expect(path.isAbsolute(config.dataDir)).toBe(true);
     expect(config.dataDir.endsWith('.sonny')).toBe(true);
@@ -47,6 +48,7 @@ describe('loadConfig', () => {
         DATABASE_ACQUIRE_TIMEOUT: '',
         DATABASE_STATEMENT_TIMEOUT: ' ',
         SONNY_DIST_DIR: ' ',
+        GRAPHQL_INTROSPECTION: '',
       }),
     ).toEqual(loadConfig({}));
   });
@@ -195,6 +197,25 @@ describe('loadConfig', () => {
         expectConfigError({ PUBLIC_URL: url }, 'PUBLIC_URL');
       },
     );
+  });
+
+  describe('GRAPHQL_INTROSPECTION', () => {
+    it('is open in development and for agents only in production', () => {
+      expect(loadConfig({}).introspection).toBe('everyone');
+      expect(loadConfig({ NODE_ENV: 'test' }).introspection).toBe('everyone');
+      expect(loadConfig({ NODE_ENV: 'production' }).introspection).toBe('agents');
+    });
+
+    it('overrides NODE_ENV either way', () => {
+      expect(
+        loadConfig({ NODE_ENV: 'production', GRAPHQL_INTROSPECTION: 'everyone' }).introspection,
+      ).toBe('everyone');
+      expect(loadConfig({ GRAPHQL_INTROSPECTION: 'agents' }).introspection).toBe('agents');
+    });
+
+    it.each(['yes', 'Agents', 'none'])('rejects %j naming the variable', (raw) => {
+      expectConfigError({ GRAPHQL_INTROSPECTION: raw }, 'GRAPHQL_INTROSPECTION');
+    });
   });
 });
 
