@@ -16,7 +16,8 @@ export default defineConfig({
   build: {
     outDir: fileURLToPath(new URL('../dist/inbox/', import.meta.url)),
     emptyOutDir: true,
-    sourcemap: true,
+    // Production serves no source maps (server/web/inbox.ts refuses `.map` files too).
+    sourcemap: false,
   },
   server: {
     proxy: { '/graphql': { target: 'http://localhost:4000', ws: true } },

@@ -55,6 +55,7 @@ describe('the inbox handler', () => {
     writeFileSync(join(root, 'index.html'), '<!doctype html><title>inbox</title>');
     writeFileSync(join(root, 'assets', 'index-Ab12.js'), 'console.log(1)');
     writeFileSync(join(root, 'assets', 'index-Cd34.css'), 'body{}');
+    writeFileSync(join(root, 'assets', 'index-Ab12.js.map'), '{"sources":["App.tsx"]}');
     writeFileSync(join(dir, 'dist', 'secret.txt'), 'TOP SECRET');
     server = await serve(root);
     unbuilt = await serve(join(dir, 'missing'));
@@ -85,6 +86,30 @@ describe('the inbox handler', () => {
     expect(script.body).toBe('console.log(1)');
     const style = await get(server, '/inbox/assets/index-Cd34.css');
     expect(style.headers['content-type']).toBe('text/css; charset=utf-8');
+  });
+
+  it('sends a strict Content-Security-Policy and refuses framing with every answer', async () => {
+    for (const path of [
+      '/inbox/',
+      '/inbox/settings',
+      '/inbox/assets/index-Ab12.js',
+      '/inbox/x.js',
+    ]) {
+      const answer = await get(server, path);
+      const policy = String(answer.headers['content-security-policy']).split('; ');
+      expect(policy, path).toContain("default-src 'self'");
+      expect(policy, path).toContain("frame-ancestors 'none'");
+      expect(policy.join(' '), path).not.toContain('unsafe-');
+      expect(answer.headers['x-frame-options'], path).toBe('DENY');
+      expect(answer.headers['x-content-type-options'], path).toBe('nosniff');
+      expect(answer.headers['referrer-policy'], path).toBe('same-origin');
+    }
+  });
+
+  it('never serves a source map, even one left in the build', async () => {
+    const answer = await get(server, '/inbox/assets/index-Ab12.js.map');
+    expect(answer.status).toBe(404);
+    expect(answer.body).not.toContain('App.tsx');
   });
 
   it('answers 404 for a missing file instead of the app', async () => {

@@ -16,7 +16,6 @@ const CONTENT_TYPES: Record<string, string> = {
   '.js': 'text/javascript; charset=utf-8',
   '.mjs': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
   '.json': 'application/json; charset=utf-8',
   '.svg': 'image/svg+xml',
   '.png': 'image/png',
@@ -28,6 +27,26 @@ const CONTENT_TYPES: Record<string, string> = {
 
 /** Vite puts content-hashed files here: they never change, so browsers keep them for a year. */
 const HASHED_ASSETS = '/assets/';
+
+/**
+ * The inbox holds an agent's session token: only its own scripts, styles and connections run
+ * (the GraphQL socket is same-origin), and no page may frame it.
+ */
+export const INBOX_CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  // The favicon is an empty data: URL (inbox/index.html).
+  "img-src 'self' data:",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+/** What every answer under `/inbox` carries beyond {@link SECURITY_HEADERS}. */
+const INBOX_HEADERS = {
+  'content-security-policy': INBOX_CONTENT_SECURITY_POLICY,
+  'x-frame-options': 'DENY',
+} as const;
 
 /**
  * Serves the inbox built into `root` at `/inbox` and below. Hashed assets are immutable; `index.html`
@@ -42,7 +61,7 @@ export function inboxHandler(root: string): WebHandler {
     const path = url.pathname;
     if (path !== INBOX_PATH && !path.startsWith(`${INBOX_PATH}/`)) return false;
     if (request.method !== 'GET' && request.method !== 'HEAD') {
-      sendText(response, 405, 'Method not allowed', { allow: 'GET, HEAD' });
+      sendText(response, 405, 'Method not allowed', { ...INBOX_HEADERS, allow: 'GET, HEAD' });
       return true;
     }
 
@@ -50,12 +69,12 @@ export function inboxHandler(root: string): WebHandler {
     try {
       relative = decodeURIComponent(path.slice(INBOX_PATH.length));
     } catch {
-      sendText(response, 400, 'Bad request');
+      sendText(response, 400, 'Bad request', INBOX_HEADERS);
       return true;
     }
     // `..` segments (also encoded ones, decoded above), backslashes and NUL never reach the disk.
     if (relative.includes('\0') || relative.includes('\\') || relative.split('/').includes('..')) {
-      sendText(response, 400, 'Bad request');
+      sendText(response, 400, 'Bad request', INBOX_HEADERS);
       return true;
     }
 
@@ -67,7 +86,13 @@ export function inboxHandler(root: string): WebHandler {
 
     const file = resolve(base, `.${relative}`);
     if (file !== base && !file.startsWith(base + sep)) {
-      sendText(response, 400, 'Bad request');
+      sendText(response, 400, 'Bad request', INBOX_HEADERS);
+      return true;
+    }
+    // Source maps would hand out the inbox's source: the build makes none, and a stray one
+    // left in the directory is not served either.
+    if (extname(relative) === '.map') {
+      sendText(response, 404, 'Not found', INBOX_HEADERS);
       return true;
     }
     if (relative !== '/' && relative !== '' && (await isFile(file))) {
@@ -81,7 +106,7 @@ export function inboxHandler(root: string): WebHandler {
       return true;
     }
     if (extname(relative) !== '' || relative.startsWith(HASHED_ASSETS)) {
-      sendText(response, 404, 'Not found');
+      sendText(response, 404, 'Not found', INBOX_HEADERS);
       return true;
     }
     sendFile(request, response, index, 'no-cache');
@@ -107,6 +132,7 @@ function sendFile(
     'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
     'cache-control': cacheControl,
     ...SECURITY_HEADERS,
+    ...INBOX_HEADERS,
   });
   if (request.method === 'HEAD') {
     response.end();
