@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { secretDigest } from './access/secrets.ts';
 import { connectDatabase } from './db/connect.ts';
 import type { Db } from './db/database.ts';
@@ -15,6 +15,10 @@ import { childProcesses, NODE, ROOT } from './test/processes.ts';
  */
 
 const LOCK_FILE = 'sonny.lock';
+
+// Every CLI run boots its own PGlite (several seconds of CPU); a test runs several of them, and
+// on a loaded two-core runner the default 30 s is not enough.
+vi.setConfig({ testTimeout: 120_000 });
 
 const processes = childProcesses();
 
