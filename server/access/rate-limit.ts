@@ -42,25 +42,47 @@ export interface RateLimits {
   readonly visitorMessages: RateLimit;
   /** By email, trimmed and lower-cased. */
   readonly loginAttempts: RateLimit;
+  /** How the limits fared with Redis, for monitoring; never active without Redis. */
+  readonly fallback: RateLimitFallbackStats;
+}
+
+/** The limits' dealings with Redis since start, as metrics read them. */
+export interface RateLimitFallbackStats {
+  /** True while Redis is unreachable and this instance counts on its own. */
+  readonly active: boolean;
+  /** How many times Redis became unreachable. */
+  readonly outages: number;
+  /** Attempts counted in this process because Redis was unreachable. */
+  readonly localAttempts: number;
 }
 
 /**
  * The server's limits: shared by every instance through Redis when given one, otherwise kept in
- * this process (a single instance).
+ * this process (a single instance). While Redis is unreachable each instance counts on its own
+ * (see {@link RedisOutage}): a cache outage must not become a chat outage, and N instances
+ * allowing N times the limit for a while is the lesser harm.
  */
 export function createRateLimits(redis: Redis | null): RateLimits {
+  if (redis === null) {
+    return {
+      visitorMessages: new MemoryRateLimit(VISITOR_MESSAGE_RATE),
+      loginAttempts: new MemoryRateLimit(LOGIN_ATTEMPT_RATE),
+      fallback: { active: false, outages: 0, localAttempts: 0 },
+    };
+  }
+  const outage = new RedisOutage(redis);
   const limitOf = (rule: RateRule): RateLimit =>
-    redis === null ? new MemoryRateLimit(rule) : new RedisRateLimit(redis, rule);
+    new SharedOrLocalRateLimit(new RedisRateLimit(redis, rule), new MemoryRateLimit(rule), outage);
   return {
     visitorMessages: limitOf(VISITOR_MESSAGE_RATE),
     loginAttempts: limitOf(LOGIN_ATTEMPT_RATE),
+    fallback: outage,
   };
 }
 
 /**
  * Takes an attempt for `key`, or throws `RATE_LIMITED` with `retryAfterSeconds` (whole seconds,
- * rounded up) and `message`. A failure of the limit itself (Redis unreachable) is rethrown as
- * is: the operation fails as an unexpected error rather than going ahead unlimited.
+ * rounded up) and `message`.
  */
 export async function enforceRateLimit(
   limit: RateLimit,
@@ -72,6 +94,101 @@ export async function enforceRateLimit(
     throw new SonnyError(ErrorCode.RATE_LIMITED, message, {
       details: { retryAfterSeconds: Math.ceil(verdict.retryAfterMs / 1000) },
     });
+  }
+}
+
+/** How often Redis is pinged during an outage; its first answer ends the outage. */
+const OUTAGE_PROBE_MS = 1_000;
+
+/**
+ * Whether the limits' Redis answers. A failed command starts an outage, logged once; while it
+ * lasts no attempt waits for Redis, and a probe pings it every {@link OUTAGE_PROBE_MS}. The
+ * first answer ends the outage, logged once too. Read as {@link RateLimitFallbackStats}.
+ */
+export class RedisOutage implements RateLimitFallbackStats {
+  readonly #redis: Redis;
+  #active = false;
+  #outages = 0;
+  #localAttempts = 0;
+  #since = 0;
+
+  constructor(redis: Redis) {
+    this.#redis = redis;
+  }
+
+  get active(): boolean {
+    return this.#active;
+  }
+
+  get outages(): number {
+    return this.#outages;
+  }
+
+  get localAttempts(): number {
+    return this.#localAttempts;
+  }
+
+  /** A command failed with `error`: starts an outage unless one is on. */
+  begin(error: unknown): void {
+    if (this.#active) return;
+    this.#active = true;
+    this.#outages++;
+    this.#since = Date.now();
+    console.warn(
+      `Rate limits cannot reach Redis (${(error as Error).message}): each instance counts ` +
+        'on its own until it answers again.',
+    );
+    this.#probeLater();
+  }
+
+  /** An attempt was counted in this process. */
+  countedLocally(): void {
+    this.#localAttempts++;
+  }
+
+  #probeLater(): void {
+    setTimeout(() => {
+      // Closed for good (the server stops): nothing to wait for.
+      if (this.#redis.status === 'end') return;
+      this.#redis.ping().then(
+        () => {
+          this.#active = false;
+          const seconds = Math.round((Date.now() - this.#since) / 1000);
+          console.warn(
+            `Rate limits reach Redis again after ${seconds} s: counts are shared again.`,
+          );
+        },
+        () => this.#probeLater(),
+      );
+    }, OUTAGE_PROBE_MS).unref();
+  }
+}
+
+/**
+ * The shared limit while its Redis answers, the local one during an outage. Counts made
+ * locally stay local: when Redis is back, it alone decides again.
+ */
+class SharedOrLocalRateLimit implements RateLimit {
+  readonly #shared: RateLimit;
+  readonly #local: RateLimit;
+  readonly #outage: RedisOutage;
+
+  constructor(shared: RateLimit, local: RateLimit, outage: RedisOutage) {
+    this.#shared = shared;
+    this.#local = local;
+    this.#outage = outage;
+  }
+
+  async take(key: string): Promise<RateVerdict> {
+    if (!this.#outage.active) {
+      try {
+        return await this.#shared.take(key);
+      } catch (error) {
+        this.#outage.begin(error);
+      }
+    }
+    this.#outage.countedLocally();
+    return this.#local.take(key);
   }
 }
 
@@ -151,7 +268,8 @@ declare module 'ioredis' {
 
 /**
  * A limit shared by every server instance on the same Redis. Keys are stored as SHA-256
- * digests, so no email or visitor id is kept in Redis in clear. A Redis error rejects `take`.
+ * digests, so no email or visitor id is kept in Redis in clear. A Redis error rejects `take`;
+ * {@link createRateLimits} then counts locally.
  */
 export class RedisRateLimit implements RateLimit {
   readonly #redis: Redis;

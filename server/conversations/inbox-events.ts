@@ -100,6 +100,16 @@ export async function findInboxEventSeq(
   return row?.seq;
 }
 
+/** The position of the workspace's newest event, `'0'` when it has none. */
+export async function newestInboxEventSeq(db: Executor, workspaceId: string): Promise<string> {
+  const row = await db
+    .selectFrom('inbox_events')
+    .select((eb) => eb.fn.max('seq').as('seq'))
+    .where('workspace_id', '=', workspaceId)
+    .executeTakeFirst();
+  return row?.seq ?? '0';
+}
+
 /** The workspace's events after position `afterSeq`, oldest first. */
 export async function listInboxEventsAfter(
   db: Executor,

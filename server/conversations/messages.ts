@@ -191,6 +191,15 @@ export async function listScopeMessagesAfter(
   return rows.map(toMessage);
 }
 
+/** The position of the scope's newest message, `'0'` when it has none. */
+export async function newestScopeMessageSeq(db: Executor, scope: VisitorScope): Promise<string> {
+  const row = await inScope(db.selectFrom('conversations'), scope)
+    .innerJoin('messages', 'messages.conversation_id', 'conversations.id')
+    .select((eb) => eb.fn.max('messages.seq').as('seq'))
+    .executeTakeFirst();
+  return row?.seq ?? '0';
+}
+
 /** The position of a message, if it is in one of the scope's conversations. */
 export async function findScopeMessageSeq(
   db: Executor,

@@ -3,6 +3,7 @@ import {
   findInboxEventSeq,
   type InboxEventModel,
   listInboxEventsAfter,
+  newestInboxEventSeq,
 } from '../../conversations/inbox-events.ts';
 import { findWorkspaceMessages } from '../../conversations/messages.ts';
 import { badUserInput } from '../../errors.ts';
@@ -106,10 +107,12 @@ builder.subscriptionField('inboxEvents', (t) =>
       }
       return replayThenLive<InboxEventModel>({
         listen: (onEvent) => pubsub.listen(channels.inboxEvents(workspaceId), onEvent),
-        // Without `after` there is no backlog: the subscription starts now.
-        loadBacklog: async () =>
-          afterSeq === null ? [] : listInboxEventsAfter(db, workspaceId, afterSeq),
+        onResumed: (listener) => pubsub.onResumed(listener),
+        after: afterSeq,
+        newestPosition: () => newestInboxEventSeq(db, workspaceId),
+        loadAfter: (seq) => listInboxEventsAfter(db, workspaceId, seq),
         key: (event) => event.id,
+        position: (event) => event.seq,
       });
     },
     resolve: (event) => event,

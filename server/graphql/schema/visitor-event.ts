@@ -4,6 +4,7 @@ import {
   findScopeMessageSeq,
   listScopeMessagesAfter,
   type MessageModel,
+  newestScopeMessageSeq,
 } from '../../conversations/messages.ts';
 import type { Db } from '../../db/database.ts';
 import { badUserInput } from '../../errors.ts';
@@ -39,13 +40,14 @@ builder.subscriptionField('visitorEvents', (t) =>
     subscribe: async (_root, { after }, context) => {
       const { db, pubsub } = context;
       const scope = visitorScope(await loadVisitor(db, context.visitorSession.visitor));
-      const afterSeq = after ? await seqOfVisibleMessage(db, scope, after) : null;
       return replayThenLive<MessageModel>({
         listen: (onMessage) => listenToScope(db, pubsub, scope, onMessage),
-        // Without `after` there is no backlog: the subscription starts now.
-        loadBacklog: async () =>
-          afterSeq === null ? [] : listScopeMessagesAfter(db, scope, afterSeq),
+        onResumed: (listener) => pubsub.onResumed(listener),
+        after: after ? await seqOfVisibleMessage(db, scope, after) : null,
+        newestPosition: () => newestScopeMessageSeq(db, scope),
+        loadAfter: (seq) => listScopeMessagesAfter(db, scope, seq),
         key: (message) => message.id,
+        position: (message) => message.seq,
       });
     },
     resolve: (message): MessageAddedEvent => ({ kind: 'messageAdded', message }),
