@@ -67,9 +67,19 @@ export const CloseCode = {
    * No message a client of this protocol sends comes near it.
    */
   MessageTooBig: 1009,
+  /**
+   * The server is shutting down (WebSocket's own 1012, "Service Restart"). Not a refusal:
+   * reconnect at once, with jitter, and another instance takes over. Operations executing were
+   * answered first; one sent meanwhile was not executed: send it again on the new socket
+   * (graphql-ws clients do).
+   */
+  ServiceRestart: 1012,
 } as const;
 
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
+
+/** The close reason of {@link CloseCode.ServiceRestart}. */
+export const ServiceRestartReason = 'The server is restarting';
 
 /** Close reasons for {@link CloseCode.Unauthorized}. */
 export const UnauthorizedReason = {

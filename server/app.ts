@@ -15,11 +15,13 @@ import { useQueryLimits } from './graphql/limits.ts';
 import { schema } from './graphql/schema/index.ts';
 import { useSchemaVisibility } from './graphql/schema-visibility.ts';
 import { type SocketContext, serveGraphqlWs } from './graphql/websocket.ts';
+import { READINESS_PATH } from './ops/readiness.ts';
 import { channels } from './realtime/channels.ts';
 import { publisherOver } from './realtime/event-publisher.ts';
 import { OwnedSockets } from './realtime/owned-sockets.ts';
 import { createPubSub } from './realtime/pubsub.ts';
-import { connectRedis } from './realtime/redis.ts';
+import { closeRedis, connectRedis } from './realtime/redis.ts';
+import { HttpRequestsInFlight } from './web/in-flight.ts';
 import { serveWeb } from './web/serve.ts';
 
 export interface App {
@@ -30,12 +32,22 @@ export interface App {
   start(): Promise<void>;
   /** The origin the server listens on, e.g. `http://localhost:4000`. Only after `start()`. */
   origin(): string;
-  /** Closes sockets, the HTTP server, pub/sub, the rate limits' Redis and the database, in order. */
+  /**
+   * True once `stop()` began: `/readyz` answers 503 `{"status":"draining"}`, so a load
+   * balancer stops sending traffic here, and every other new request answers 503.
+   */
+  readonly draining: boolean;
+  /**
+   * Shuts down gracefully: stops listening, refuses new requests (503) and sockets, lets the
+   * operations in flight finish within `shutdownTimeoutMs`, closes every socket with 1012
+   * (clients reconnect at once, to another instance), then closes pub/sub, the rate limits'
+   * Redis and the database. Calling it again returns the same shutdown.
+   */
   stop(): Promise<void>;
 }
 
-/** How long a rate-limit check may wait for Redis before the operation fails (fails closed). */
-const RATE_LIMIT_REDIS_TIMEOUT_MS = 2_000;
+/** How long a rate-limit check may wait for Redis before it counts in this process instead. */
+const RATE_LIMIT_REDIS_TIMEOUT_MS = 1_000;
 
 /**
  * The largest HTTP request body `/graphql` reads, in bytes; a larger one is answered 413,
@@ -57,7 +69,9 @@ export async function buildApp(config: Config): Promise<App> {
     // Its own connection: a limit answers within a bounded time even while Redis is stuck.
     if (config.redisUrl !== null) {
       limitsRedis = await connectRedis(config.redisUrl, {
-        maxRetriesPerRequest: 1,
+        // While Redis is away a check fails at once, and the limits count locally.
+        enableOfflineQueue: false,
+        maxRetriesPerRequest: 0,
         commandTimeout: RATE_LIMIT_REDIS_TIMEOUT_MS,
       });
     }
@@ -103,10 +117,14 @@ export async function buildApp(config: Config): Promise<App> {
   });
 
   const web = serveWeb({ distDir: config.distDir });
+  const requests = new HttpRequestsInFlight();
   const server: Server = createServer((request, response) => {
     const path = new URL(request.url ?? '/', 'http://localhost').pathname;
+    // While draining, only the readiness probe is still answered: to say so.
+    if (requests.draining && path !== READINESS_PATH) return requests.refuse(response);
+    requests.track(response);
     if (path === GRAPHQL_PATH) return void yoga(request, response);
-    web(request, response, { db }).catch((error: unknown) => {
+    web(request, response, { db, draining: requests.draining }).catch((error: unknown) => {
       console.error('Unexpected error while serving', path, error);
       if (!response.headersSent) response.writeHead(500, { 'content-type': 'text/plain' });
       response.end('Internal server error');
@@ -121,9 +139,39 @@ export async function buildApp(config: Config): Promise<App> {
     sockets.closeAll(sessionId, CloseCode.Unauthorized, UnauthorizedReason.LoggedOut),
   );
 
+  const shutDown = async () => {
+    // No new connections from here on; idle keep-alive ones are closed.
+    const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+    let deadline: ReturnType<typeof setTimeout> | undefined;
+    const drained = await Promise.race([
+      Promise.all([requests.drain(), websocket.drain()]).then(() => true),
+      new Promise<false>((resolve) => {
+        deadline = setTimeout(() => resolve(false), config.shutdownTimeoutMs);
+      }),
+    ]);
+    clearTimeout(deadline);
+    if (!drained) {
+      console.warn(
+        `Operations still running after SHUTDOWN_TIMEOUT (${config.shutdownTimeoutMs / 1000} s) are cut.`,
+      );
+    }
+    await websocket.close();
+    server.closeAllConnections();
+    await serverClosed;
+    stopListeningToVisitors();
+    stopListeningToSessions();
+    await events.close();
+    if (limitsRedis !== null) await closeRedis(limitsRedis);
+    await database.close();
+  };
+  let stopped: Promise<void> | null = null;
+
   return {
     db,
     engine: database.engine,
+    get draining() {
+      return requests.draining;
+    },
     start: () =>
       new Promise((resolve, reject) => {
         server.once('error', reject);
@@ -140,15 +188,9 @@ export async function buildApp(config: Config): Promise<App> {
       const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
       return `http://${wildcard ? 'localhost' : host}:${address.port}`;
     },
-    async stop() {
-      stopListeningToVisitors();
-      stopListeningToSessions();
-      await websocket.close();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await events.close();
-      await limitsRedis?.quit();
-      await database.close();
+    stop() {
+      stopped ??= shutDown();
+      return stopped;
     },
   };
 }

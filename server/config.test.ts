@@ -28,6 +28,7 @@ describe('loadConfig', () => {
       databaseAcquireTimeoutMs: 5_000,
       databaseStatementTimeoutMs: 30_000,
       introspection: 'everyone',
+      shutdownTimeoutMs: 10_000,
     });
     expect(path.isAbsolute(config.dataDir)).toBe(true);
     expect(config.dataDir.endsWith('.sonny')).toBe(true);
@@ -49,6 +50,7 @@ describe('loadConfig', () => {
         DATABASE_STATEMENT_TIMEOUT: ' ',
         SONNY_DIST_DIR: ' ',
         GRAPHQL_INTROSPECTION: '',
+        SHUTDOWN_TIMEOUT: ' ',
       }),
     ).toEqual(loadConfig({}));
   });
@@ -153,6 +155,26 @@ describe('loadConfig', () => {
     it.each(['http://x', 'not a url'])('rejects %j with an error naming REDIS_URL', (url) => {
       expectConfigError({ REDIS_URL: url }, 'REDIS_URL');
     });
+  });
+
+  describe('SHUTDOWN_TIMEOUT', () => {
+    it.each([
+      ['0', 0],
+      ['10', 10_000],
+      ['2.5', 2_500],
+      [' 30 ', 30_000],
+      ['3600', 3_600_000],
+    ])('reads %j seconds as %i ms', (raw, ms) => {
+      expect(loadConfig({ SHUTDOWN_TIMEOUT: raw }).shutdownTimeoutMs).toBe(ms);
+    });
+
+    it.each(['ten', '-1', '3601', '1e3', '10s', '.5', '0x10'])(
+      'rejects %j with an error naming SHUTDOWN_TIMEOUT',
+      (raw) => {
+        const error = expectConfigError({ SHUTDOWN_TIMEOUT: raw }, 'SHUTDOWN_TIMEOUT');
+        expect(error.message).toContain(raw);
+      },
+    );
   });
 
   describe('SONNY_DATA_DIR', () => {

@@ -43,6 +43,11 @@ export interface Config {
    * else `everyone`.
    */
   readonly introspection: Introspection;
+  /**
+   * How long a shutdown (SIGTERM, SIGINT) waits for operations in flight before it closes
+   * what is left, in milliseconds. From `SHUTDOWN_TIMEOUT`, in seconds; default 10 s.
+   */
+  readonly shutdownTimeoutMs: number;
 }
 
 /** Who may read the schema through the API; see {@link Config.introspection}. */
@@ -89,6 +94,7 @@ export function loadConfig(env: Environment = process.env): Config {
     ),
     distDir: readDistDir(env),
     introspection: readIntrospection(env),
+    shutdownTimeoutMs: readShutdownTimeoutMs(env),
   });
 }
 
@@ -161,6 +167,21 @@ function readSeconds(env: Environment, name: string, defaultMs: number): number 
     );
   }
   return Math.ceil(seconds * 1000);
+}
+
+/** The longest SHUTDOWN_TIMEOUT, in seconds: an orchestrator kills long before an hour. */
+const MAX_SHUTDOWN_TIMEOUT_S = 3600;
+
+function readShutdownTimeoutMs(env: Environment): number {
+  const raw = nonEmpty(env.SHUTDOWN_TIMEOUT);
+  if (raw === null) return 10_000;
+  const seconds = Number(raw);
+  if (!/^\d+(\.\d+)?$/.test(raw) || seconds > MAX_SHUTDOWN_TIMEOUT_S) {
+    throw new ConfigError(
+      `SHUTDOWN_TIMEOUT must be a number of seconds from 0 to ${MAX_SHUTDOWN_TIMEOUT_S}, got "${raw}"`,
+    );
+  }
+  return Math.round(seconds * 1000);
 }
 
 /** The origin and path prefix of PUBLIC_URL, without a trailing slash. */

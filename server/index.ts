@@ -1,3 +1,4 @@
+import { constants } from 'node:os';
 import { GRAPHQL_PATH } from '../protocol/index.ts';
 import { ensureDemoWorkspace } from './access/demo.ts';
 import { buildApp } from './app.ts';
@@ -31,16 +32,37 @@ async function main(): Promise<void> {
   console.log(readyLine(app.origin()));
 
   let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
+  const stop = (signal: 'SIGINT' | 'SIGTERM') => {
+    if (stopping) {
+      // The operator insists: no more waiting. 128 + the signal's number, as a shell reports it.
+      console.log(`${signal} received again: exiting now.`);
+      process.exit(128 + constants.signals[signal]);
+    }
     stopping = true;
-    console.log(`\n${signal} received, shutting down.`);
-    await app.stop();
-    process.exit(0);
+    const seconds = config.shutdownTimeoutMs / 1000;
+    console.log(`\n${signal} received: finishing what is in flight (up to ${seconds} s).`);
+    // Closing pools and Redis after the drain takes a moment; past this, something hangs.
+    setTimeout(() => {
+      console.error('The shutdown did not finish in time: exiting.');
+      process.exit(1);
+    }, config.shutdownTimeoutMs + SHUTDOWN_CLOSE_MARGIN_MS).unref();
+    app.stop().then(
+      () => {
+        console.log('Stopped.');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        console.error('The shutdown failed:', error);
+        process.exit(1);
+      },
+    );
   };
-  process.on('SIGINT', () => void stop('SIGINT'));
-  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
 }
+
+/** How long closing sockets, pub/sub, Redis and the database may take after the drain. */
+const SHUTDOWN_CLOSE_MARGIN_MS = 5_000;
 
 main().catch((error: unknown) => {
   console.error(error instanceof Error ? error.message : error);

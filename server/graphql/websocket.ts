@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import { type DocumentNode, type ExecutionArgs, GraphQLError } from 'graphql';
+import { type DocumentNode, type ExecutionArgs, GraphQLError, getOperationAST } from 'graphql';
 import { CloseCode as GraphqlWsCloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import type { YogaServerInstance } from 'graphql-yoga';
@@ -9,6 +9,7 @@ import {
   ErrorCode,
   ForbiddenReason,
   GRAPHQL_PATH,
+  ServiceRestartReason,
   TryAgainLaterReason,
   UnauthorizedReason,
 } from '../../protocol/index.ts';
@@ -49,7 +50,25 @@ interface SocketState {
   owner?: string;
   /** Tasks to run once an operation's answer is sent, by operation id. */
   readonly afterResponse: Map<string, Array<() => void>>;
+  /** The queries and mutations executing, by operation id: a drain waits for them. */
+  readonly running: Set<string>;
 }
+
+/** The graphql-ws endpoint, as the app starts and stops it. */
+export interface GraphqlWsServer {
+  /**
+   * Starts a graceful shutdown: new sockets are closed at once and new operations are held,
+   * never executed (the client sends them again once it reconnects); each socket is closed
+   * with 1012 (`ServiceRestart`) as soon as its queries and mutations in flight are answered.
+   * Resolves once every socket is closed.
+   */
+  drain(): Promise<void>;
+  /** Closes every socket left (1012, then cut if its peer does not answer) and the endpoint. */
+  close(): Promise<void>;
+}
+
+/** How long a socket may take to answer the server's close frame before it is cut. */
+const CLOSE_HANDSHAKE_MS = 1_000;
 
 type EnvelopedArgs = ExecutionArgs & {
   rootValue: {
@@ -69,7 +88,7 @@ export function serveGraphqlWs(options: {
   /** Publishes what an accepted join's identify recorded. */
   publisher: DomainEventPublisher;
   sockets: OwnedSockets;
-}): { close(): Promise<void> } {
+}): GraphqlWsServer {
   const { yoga, db, publisher, sockets } = options;
   const wsServer = new WebSocketServer({
     server: options.server,
@@ -81,11 +100,24 @@ export function serveGraphqlWs(options: {
   const stateOf = (socket: WebSocket): SocketState => {
     let state = states.get(socket);
     if (state === undefined) {
-      state = { afterResponse: new Map() };
+      state = { afterResponse: new Map(), running: new Set() };
       states.set(socket, state);
     }
     return state;
   };
+
+  let draining = false;
+  const restart = (socket: WebSocket) => {
+    if (socket.readyState === socket.OPEN) {
+      socket.close(CloseCode.ServiceRestart, ServiceRestartReason);
+    }
+  };
+  const restartIfIdle = (socket: WebSocket) => {
+    if ((states.get(socket)?.running.size ?? 0) === 0) restart(socket);
+  };
+  wsServer.on('connection', (socket) => {
+    if (draining) restart(socket);
+  });
 
   const server = useServer<Record<string, unknown> | undefined, { socket: WebSocket }>(
     {
@@ -95,6 +127,10 @@ export function serveGraphqlWs(options: {
       subscribe: (args) => (args as EnvelopedArgs).rootValue.subscribe(args) as never,
       onConnect: async (ctx) => {
         const socket = ctx.extra.socket;
+        if (draining) {
+          restart(socket);
+          return false;
+        }
         const authToken = ctx.connectionParams?.authToken;
         if (typeof authToken === 'string' && ctx.connectionParams?.siteId === undefined) {
           let principal: Awaited<ReturnType<typeof authenticate>>;
@@ -140,7 +176,13 @@ export function serveGraphqlWs(options: {
         if (owner) sockets.remove(owner, ctx.extra.socket);
       },
       onSubscribe: async (ctx, id, payload) => {
-        const state = stateOf(ctx.extra.socket);
+        const socket = ctx.extra.socket;
+        if (draining) {
+          // Not executed: the socket closes soon, and the client sends it again elsewhere.
+          await closeOf(socket);
+          return [new GraphQLError('The server is restarting.')];
+        }
+        const state = stateOf(socket);
         // graphql-ws registers the operation before this hook and forgets it once it completes:
         // the count includes this one. Counted before any await, so a burst cannot slip past.
         const running = Object.keys(ctx.subscriptions).length;
@@ -173,11 +215,16 @@ export function serveGraphqlWs(options: {
         }
         const errors = validate(schema, document);
         if (errors.length > 0) return errors;
+        // Running from here on, before any await: a drain starting now waits for it.
+        const kind = getOperationAST(document, payload.operationName)?.operation;
+        if (kind === 'query' || kind === 'mutation') state.running.add(id);
         let contextValue: unknown;
         try {
           // Authenticates the socket's token again, which reads the database.
           contextValue = await contextFactory();
         } catch (error) {
+          state.running.delete(id);
+          if (draining) setImmediate(() => restartIfIdle(socket));
           // Yoga masks what the context factory throws (SERVICE_UNAVAILABLE while the database
           // is down): answer the operation with it rather than closing the socket.
           if (error instanceof GraphQLError) return [error];
@@ -201,20 +248,47 @@ export function serveGraphqlWs(options: {
           (error.originalError instanceof GraphQLError ? error.originalError : error).toJSON(),
         ),
       onComplete: (ctx, id) => {
-        const state = states.get(ctx.extra.socket);
+        const socket = ctx.extra.socket;
+        const state = states.get(socket);
         const tasks = state?.afterResponse.get(id) ?? [];
         state?.afterResponse.delete(id);
+        state?.running.delete(id);
         // The answer is on the wire; the Complete message is sent right after this hook
-        // returns, so the tasks wait one macrotask to follow it.
-        if (tasks.length === 0) return;
+        // returns, so the tasks (and a draining socket's close) wait one macrotask to follow it.
+        if (tasks.length === 0 && !draining) return;
         setImmediate(() => {
           for (const task of tasks) task();
+          if (draining) restartIfIdle(socket);
         });
       },
     },
     wsServer,
   );
-  return { close: async () => server.dispose() };
+  return {
+    async drain() {
+      draining = true;
+      const open = [...wsServer.clients];
+      for (const socket of open) restartIfIdle(socket);
+      await Promise.all(open.map(closeOf));
+    },
+    async close() {
+      draining = true;
+      const open = [...wsServer.clients];
+      for (const socket of open) restart(socket);
+      await Promise.race([
+        Promise.all(open.map(closeOf)),
+        new Promise((resolve) => setTimeout(resolve, CLOSE_HANDSHAKE_MS)),
+      ]);
+      for (const socket of wsServer.clients) socket.terminate();
+      await server.dispose();
+    },
+  };
+}
+
+/** Resolves once the socket is closed. */
+function closeOf(socket: WebSocket): Promise<void> {
+  if (socket.readyState === socket.CLOSED) return Promise.resolve();
+  return new Promise((resolve) => socket.once('close', () => resolve()));
 }
 
 /**

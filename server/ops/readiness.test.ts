@@ -45,7 +45,7 @@ describe('GET /readyz when the database does not answer', () => {
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     const handle = readinessHandler();
     const http: Server = createServer((request, response) => {
-      void handle(request, response, { db });
+      void handle(request, response, { db, draining: false });
     });
     await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
     cleanups.push(async () => {

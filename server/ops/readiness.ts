@@ -9,14 +9,15 @@ export const READINESS_PATH = '/readyz';
 /** A database that has not answered by then counts as down: a probe must not hang. */
 export const READINESS_DATABASE_TIMEOUT_MS = 2_000;
 
-/** What `/readyz` answers: `ready` (200) or `unavailable` (503). */
+/** What `/readyz` answers: `ready` (200), or `unavailable` or `draining` (503). */
 export interface Readiness {
-  readonly status: 'ready' | 'unavailable';
+  readonly status: 'ready' | 'unavailable' | 'draining';
 }
 
 /**
  * `GET /readyz`: 200 `{"status":"ready"}` when the database answers `select 1` within
- * {@link READINESS_DATABASE_TIMEOUT_MS}, otherwise 503 `{"status":"unavailable"}`. Never cached.
+ * {@link READINESS_DATABASE_TIMEOUT_MS}, otherwise 503 `{"status":"unavailable"}`; 503
+ * `{"status":"draining"}` from the moment the server starts shutting down. Never cached.
  */
 export function readinessHandler(): WebHandler {
   return async (request, response, context) => {
@@ -26,8 +27,13 @@ export function readinessHandler(): WebHandler {
       sendText(response, 405, 'Method not allowed', { allow: 'GET, HEAD' });
       return true;
     }
+    // A server shutting down takes no new traffic, whatever its database says.
     const readiness: Readiness = {
-      status: (await databaseAnswers(context.db)) ? 'ready' : 'unavailable',
+      status: context.draining
+        ? 'draining'
+        : (await databaseAnswers(context.db))
+          ? 'ready'
+          : 'unavailable',
     };
     const body = JSON.stringify(readiness);
     response.writeHead(readiness.status === 'ready' ? 200 : 503, {

@@ -24,6 +24,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     ...DATABASE_DEFAULTS,
     distDir: DEFAULT_DIST_DIR,
     introspection: 'everyone',
+    shutdownTimeoutMs: 10_000,
     ...overrides,
   };
 }

@@ -20,6 +20,8 @@ export type WebHandler = (
 /** What a handler may use of the running server. */
 export interface WebContext {
   readonly db: Db;
+  /** True once the server is shutting down: `/readyz` says so. */
+  readonly draining: boolean;
 }
 
 /** Answers one non-GraphQL request; anything no handler takes is a 404. */
