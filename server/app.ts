@@ -38,10 +38,10 @@ export interface App {
    */
   readonly draining: boolean;
   /**
-   * Shuts down gracefully: stops listening, refuses new requests (503) and sockets, lets the
+   * Shuts down gracefully: answers every new request 503 and refuses new sockets, lets the
    * operations in flight finish within `shutdownTimeoutMs`, closes every socket with 1012
-   * (clients reconnect at once, to another instance), then closes pub/sub, the rate limits'
-   * Redis and the database. Calling it again returns the same shutdown.
+   * (clients reconnect at once, to another instance), stops listening, then closes pub/sub,
+   * the rate limits' Redis and the database. Calling it again returns the same shutdown.
    */
   stop(): Promise<void>;
 }
@@ -140,11 +140,13 @@ export async function buildApp(config: Config): Promise<App> {
   );
 
   const shutDown = async () => {
-    // No new connections from here on; idle keep-alive ones are closed.
-    const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+    // Still listening, so a readiness check gets its 503 rather than a refused connection;
+    // every new request gets one, and idle keep-alive connections are closed.
+    const httpDrained = requests.drain();
+    server.closeIdleConnections();
     let deadline: ReturnType<typeof setTimeout> | undefined;
     const drained = await Promise.race([
-      Promise.all([requests.drain(), websocket.drain()]).then(() => true),
+      Promise.all([httpDrained, websocket.drain()]).then(() => true),
       new Promise<false>((resolve) => {
         deadline = setTimeout(() => resolve(false), config.shutdownTimeoutMs);
       }),
@@ -156,6 +158,7 @@ export async function buildApp(config: Config): Promise<App> {
       );
     }
     await websocket.close();
+    const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeAllConnections();
     await serverClosed;
     stopListeningToVisitors();
