@@ -1,7 +1,13 @@
 import { Redis } from 'ioredis';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { behavesAsASlidingWindow } from '../test/rate-limit-behaviour.ts';
-import { enforceRateLimit, MemoryRateLimit, RedisRateLimit } from './rate-limit.ts';
+import {
+  createRateLimits,
+  enforceRateLimit,
+  MemoryRateLimit,
+  RedisRateLimit,
+  VISITOR_MESSAGE_RATE,
+} from './rate-limit.ts';
 
 describe('MemoryRateLimit', () => {
   behavesAsASlidingWindow((rule) => new MemoryRateLimit(rule));
@@ -33,6 +39,38 @@ describe('RedisRateLimit without Redis', () => {
         'RATE_LIMITED',
       );
     } finally {
+      unreachable.disconnect();
+    }
+  });
+});
+
+describe('createRateLimits with an unreachable Redis', () => {
+  it('counts in this process instead of refusing everyone, and logs the outage once', async () => {
+    const unreachable = new Redis('redis://127.0.0.1:1', {
+      lazyConnect: true,
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+    });
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      const limits = createRateLimits(unreachable);
+      for (let attempt = 0; attempt < VISITOR_MESSAGE_RATE.limit; attempt++) {
+        await enforceRateLimit(limits.visitorMessages, 'visitor', 'Too many.');
+      }
+      await expect(
+        enforceRateLimit(limits.visitorMessages, 'visitor', 'Too many.'),
+      ).rejects.toHaveProperty('code', 'RATE_LIMITED');
+      await enforceRateLimit(limits.loginAttempts, 'ann@example.com', 'Too many.');
+      expect(limits.fallback).toMatchObject({
+        active: true,
+        outages: 1,
+        localAttempts: VISITOR_MESSAGE_RATE.limit + 2,
+      });
+      expect(warn).toHaveBeenCalledTimes(1);
+      expect(String(warn.mock.calls[0]?.[0])).toContain('each instance counts on its own');
+    } finally {
+      warn.mockRestore();
       unreachable.disconnect();
     }
   });

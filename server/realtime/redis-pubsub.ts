@@ -110,8 +110,11 @@ export async function connectRedisPubSub(
         resume();
         for (const [name, raw] of waiting) receive(name, raw);
       })
-      .catch(() => {
+      .catch((error: unknown) => {
         // Lost again before the subscription was confirmed: the next 'ready' tries again.
+        if (subscriber.status === 'ready') {
+          console.error('Could not subscribe to Redis channels again:', error);
+        }
       });
   });
 
