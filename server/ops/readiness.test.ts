@@ -29,6 +29,26 @@ describe('GET /readyz on a running server', () => {
   });
 });
 
+describe('GET /readyz while the server shuts down', () => {
+  it('answers 503 {"status":"draining"}, whatever the database says', async () => {
+    const handle = readinessHandler();
+    const http: Server = createServer((request, response) => {
+      void handle(request, response, { db: server.app.db, draining: true });
+    });
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = http.address() as AddressInfo;
+      const response = await fetch(`http://127.0.0.1:${port}${READINESS_PATH}`);
+      expect(response.status).toBe(503);
+      expect(response.headers.get('cache-control')).toBe('no-store');
+      expect(await response.json()).toEqual({ status: 'draining' });
+    } finally {
+      http.closeAllConnections();
+      await new Promise((resolve) => http.close(resolve));
+    }
+  });
+});
+
 describe('GET /readyz when the database does not answer', () => {
   const cleanups: Array<() => Promise<void>> = [];
   afterEach(async () => {
