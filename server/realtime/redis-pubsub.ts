@@ -1,3 +1,4 @@
+import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import type { Redis } from 'ioredis';
 import type { LocalTopics, Transport } from './pubsub.ts';
 import { closeRedis, connectRedis } from './redis.ts';
@@ -13,6 +14,22 @@ export const RESYNC_CHANNEL = 'sonny:pubsub:resync';
 const PUBLISH_TIMEOUT_MS = 2_000;
 /** How often an instance whose publishes failed tries to say it is back. */
 const RESYNC_RETRY_MS = 1_000;
+/** What a payload that is not JSON parses to: it is dropped, never delivered. */
+const NOT_JSON = Symbol('not JSON');
+
+/** JSON, except that what does not parse becomes {@link NOT_JSON} instead of throwing. */
+const serializer = {
+  stringify: (payload: unknown) => JSON.stringify(payload),
+  parse(message: string): unknown {
+    // What the event target itself makes of an empty message.
+    if (message === '') return null;
+    try {
+      return JSON.parse(message);
+    } catch {
+      return NOT_JSON;
+    }
+  },
+};
 
 /**
  * Pub/sub through Redis, made to survive Redis restarts:
@@ -28,6 +45,14 @@ const RESYNC_RETRY_MS = 1_000;
  * Either way every instance calls its resume listeners before any payload that follows, and
  * live subscriptions catch up from the database (see `replay.ts`): a subscriber misses
  * nothing, even what was published while Redis was down.
+ *
+ * Payloads travel through `@graphql-yoga/redis-event-target`, which counts the listeners of
+ * each channel, (un)subscribes it, and (de)serializes payloads. It calls `publish`,
+ * `subscribe` and `unsubscribe` without handling their promises and delivers only what comes
+ * back from Redis, so it gets guarded clients (see {@link guarded}): a command Redis refuses
+ * is caught, and a refused publish reaches this instance's listeners from here. Its parser may
+ * not throw either (it runs inside ioredis's reply handling), so a payload that is not JSON
+ * parses to {@link NOT_JSON} and is dropped here.
  */
 export async function connectRedisPubSub(
   redisUrl: string,
@@ -40,7 +65,10 @@ export async function connectRedisPubSub(
   });
   let subscriber: Redis;
   try {
-    // Subscriptions are restored by hand below, after which this instance catches up.
+    // Subscriptions are restored by hand below, after which this instance catches up. ioredis's
+    // own resubscription would not do: it ignores the promise of its SUBSCRIBE, which rejects
+    // (unhandled) when Redis drops again before it replies, and it would also restore channels
+    // whose last listener left during the outage.
     subscriber = await connectRedis(redisUrl, {
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
@@ -62,31 +90,19 @@ export async function connectRedisPubSub(
 
   // --- Receiving -----------------------------------------------------------------------------
   /** Payloads that arrived while channels were being subscribed again; null when live. */
-  let held: Array<[string, string]> | null = null;
-  const receive = (name: string, raw: string) => {
+  let held: Array<[string, unknown]> | null = null;
+  const receive = (name: string, payload: unknown) => {
     if (name === RESYNC_CHANNEL) return resume();
-    let payload: unknown;
-    try {
-      payload = JSON.parse(raw);
-    } catch {
+    if (payload === NOT_JSON) {
       console.error(`Dropped a payload on ${name} that is not JSON.`);
       return;
     }
     topics.deliver(name, payload);
   };
-  subscriber.on('message', (name: string, raw: string) => {
-    if (held) held.push([name, raw]);
-    else receive(name, raw);
-  });
-  topics.watch(
-    (name) => {
-      // While the connection is down, the resubscription after it returns covers this name.
-      if (subscriber.status === 'ready') subscriber.subscribe(name).catch(() => {});
-    },
-    (name) => {
-      if (subscriber.status === 'ready') subscriber.unsubscribe(name).catch(() => {});
-    },
-  );
+  const arrived = (event: CustomEvent<unknown>) => {
+    if (held) held.push([event.type, event.detail]);
+    else receive(event.type, event.detail);
+  };
   let subscriptionLost = false;
   subscriber.on('close', () => {
     if (closing || subscriptionLost) return;
@@ -149,10 +165,10 @@ export async function connectRedisPubSub(
     }, RESYNC_RETRY_MS);
     resyncTimer.unref();
   };
-  const publishFailed = (name: string, payload: unknown, error: unknown) => {
+  const publishFailed = (name: string, message: string, error: unknown) => {
     stats.failedPublishes++;
     // This instance's own subscribers need no Redis to hear of its writes.
-    topics.deliver(name, payload);
+    receive(name, serializer.parse(message));
     if (publishesLost) return;
     publishesLost = true;
     console.warn(
@@ -163,17 +179,38 @@ export async function connectRedisPubSub(
   };
   publisher.on('ready', announceResync);
 
+  // --- Through the event target ---------------------------------------------------------------
+  const events = createRedisEventTarget<CustomEvent<unknown>>({
+    serializer,
+    publishClient: guarded(publisher, {
+      publish(name: string, message: string): Promise<number> {
+        if (publisher.status !== 'ready') {
+          publishFailed(name, message, new Error(`connection ${publisher.status}`));
+          return Promise.resolve(0);
+        }
+        return publisher.publish(name, message).catch((error: unknown) => {
+          publishFailed(name, message, error);
+          return 0;
+        });
+      },
+    }),
+    subscribeClient: guarded(subscriber, {
+      // While the connection is down, the resubscription after it returns covers the channel.
+      subscribe: (name: string) => whenReady(subscriber, () => subscriber.subscribe(name)),
+      unsubscribe: (name: string) => whenReady(subscriber, () => subscriber.unsubscribe(name)),
+    }),
+  });
+  events.addEventListener(RESYNC_CHANNEL, arrived);
+  topics.watch(
+    (name) => events.addEventListener(name, arrived),
+    (name) => events.removeEventListener(name, arrived),
+  );
+
   return {
     topics,
     publish(name, payload) {
       announceResync();
-      if (publisher.status !== 'ready') {
-        publishFailed(name, payload, new Error(`connection ${publisher.status}`));
-        return;
-      }
-      publisher
-        .publish(name, JSON.stringify(payload))
-        .catch((error: unknown) => publishFailed(name, payload, error));
+      events.dispatchEvent(new CustomEvent(name, { detail: payload }));
     },
     onResumed(listener) {
       resumeListeners.add(listener);
@@ -186,4 +223,23 @@ export async function connectRedisPubSub(
       await Promise.all([closeRedis(publisher), closeRedis(subscriber)]);
     },
   };
+}
+
+/** `client` with some methods replaced; every other property is the client's own. */
+function guarded(client: Redis, replaced: Record<string, (...args: never[]) => unknown>): Redis {
+  return new Proxy(client, {
+    get(target, property) {
+      if (typeof property === 'string' && Object.hasOwn(replaced, property)) {
+        return replaced[property];
+      }
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
+/** Runs a (un)subscribe only while connected, and never lets its failure go unhandled. */
+async function whenReady(client: Redis, command: () => Promise<unknown>): Promise<void> {
+  if (client.status !== 'ready') return;
+  await command().catch(() => {});
 }
