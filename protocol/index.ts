@@ -63,6 +63,13 @@ export const CloseCode = {
    */
   TryAgainLater: 1013,
   /**
+   * The join was refused by a rate limit (new visitors, identifies or contacts from this
+   * address or for this site); nothing was written. The reason says how long to wait
+   * ({@link rateLimitedReason}); reconnect after that, not sooner. Not 4429: graphql-ws
+   * clients take that code (TooManyInitialisationRequests) as fatal and never reconnect.
+   */
+  RateLimited: 4420,
+  /**
    * A WebSocket message larger than the server reads (64 KiB): the standard "Message Too Big".
    * No message a client of this protocol sends comes near it.
    */
@@ -91,6 +98,17 @@ export const UnauthorizedReason = {
 export const TryAgainLaterReason = {
   DatabaseUnavailable: 'Service briefly unavailable; reconnect shortly',
 } as const;
+
+/** The close reason of {@link CloseCode.RateLimited}: `Rate limited; retry after <n> s`. */
+export function rateLimitedReason(retryAfterSeconds: number): string {
+  return `Rate limited; retry after ${retryAfterSeconds} s`;
+}
+
+/** The seconds a {@link CloseCode.RateLimited} reason asks to wait; null for any other reason. */
+export function retryAfterOfReason(reason: string): number | null {
+  const match = /^Rate limited; retry after (\d+) s$/.exec(reason);
+  return match ? Number(match[1]) : null;
+}
 
 /** Close reasons for {@link CloseCode.Forbidden}. */
 export const ForbiddenReason = {

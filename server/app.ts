@@ -1,8 +1,9 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createYoga } from 'graphql-yoga';
 import type { Redis } from 'ioredis';
 import { CloseCode, ForbiddenReason, GRAPHQL_PATH, UnauthorizedReason } from '../protocol/index.ts';
+import { clientAddressResolver } from './access/client-address.ts';
 import { authenticate, bearerToken } from './access/principal.ts';
 import { createRateLimits } from './access/rate-limit.ts';
 import type { Config } from './config.ts';
@@ -83,8 +84,12 @@ export async function buildApp(config: Config): Promise<App> {
   const { db } = database;
   const events = pubsub;
   const publisher = publisherOver(events);
-  const rateLimits = createRateLimits(limitsRedis);
-  const yoga = createYoga<SocketContext>({
+  const rateLimits = createRateLimits(limitsRedis, {
+    abuse: config.abuseLimits,
+    keySecret: config.rateLimitKeySecret,
+  });
+  const clientAddressOf = clientAddressResolver(config.trustProxy);
+  const yoga = createYoga<SocketContext & { req?: IncomingMessage }>({
     schema,
     graphqlEndpoint: GRAPHQL_PATH,
     landingPage: false,
@@ -92,7 +97,13 @@ export async function buildApp(config: Config): Promise<App> {
     maxRequestBodySize: MAX_HTTP_BODY_BYTES,
     // Any page may call the API, without cookies: every credential is a bearer token or a join.
     cors: { origin: '*', credentials: false },
-    context: async ({ request, visitorSession, authToken }): Promise<Context> => {
+    context: async ({
+      request,
+      req,
+      visitorSession,
+      authToken,
+      clientAddress,
+    }): Promise<Context> => {
       // Over HTTP the token is the Bearer header; over a socket, its connection_init authToken.
       const token = authToken ?? bearerToken(request?.headers.get('authorization'));
       const principal = token ? await authenticate(db, token) : null;
@@ -101,6 +112,10 @@ export async function buildApp(config: Config): Promise<App> {
         publisher,
         pubsub: events,
         rateLimits,
+        // Over a socket, found at its upgrade; over HTTP, from this request.
+        clientAddress:
+          clientAddress ??
+          clientAddressOf(req?.socket.remoteAddress, req?.headers['x-forwarded-for']),
         visitorSession: visitorSession ?? null,
         principal,
         rejectedToken: token !== null && principal === null,
@@ -131,7 +146,15 @@ export async function buildApp(config: Config): Promise<App> {
     });
   });
   const sockets = new OwnedSockets();
-  const websocket = serveGraphqlWs({ server, yoga, db, publisher, sockets });
+  const websocket = serveGraphqlWs({
+    server,
+    yoga,
+    db,
+    publisher,
+    sockets,
+    rateLimits,
+    clientAddressOf,
+  });
   const stopListeningToVisitors = events.listen(channels.endedVisitors, ({ visitorId }) =>
     sockets.closeAll(visitorId, CloseCode.Forbidden, ForbiddenReason.VisitorEnded),
   );

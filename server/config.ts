@@ -1,5 +1,8 @@
+import { createHmac } from 'node:crypto';
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ABUSE_LIMIT_DEFAULTS, type AbuseLimitSettings } from './access/rate-limit.ts';
 
 /** Everything the server reads from its environment, read once and frozen. */
 export interface Config {
@@ -48,7 +51,29 @@ export interface Config {
    * what is left, in milliseconds. From `SHUTDOWN_TIMEOUT`, in seconds; default 10 s.
    */
   readonly shutdownTimeoutMs: number;
+  /**
+   * The per-address and per-workspace limits (`RATE_LIMIT_*`; `SONNY_RATE_LIMITS=off` turns
+   * them off, for load tests from one address). docs/security.md#limits lists them.
+   */
+  readonly abuseLimits: AbuseLimitSettings;
+  /** Whose `X-Forwarded-For` to believe (`TRUST_PROXY`). Default: nobody's. */
+  readonly trustProxy: TrustProxy;
+  /**
+   * The secret rate-limit keys are HMACed under, derived from `SONNY_SECRET_KEY`; null when
+   * unset (a random one per process: set it when instances share a Redis).
+   */
+  readonly rateLimitKeySecret: Uint8Array | null;
 }
+
+/**
+ * Which proxies' `X-Forwarded-For` the server believes to find a client's address: none (the
+ * socket's peer is the client), the last `hops` proxies in front of the server, or any proxy
+ * whose address is in one of `cidrs`.
+ */
+export type TrustProxy =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'hops'; readonly hops: number }
+  | { readonly kind: 'cidrs'; readonly cidrs: readonly string[] };
 
 /** Who may read the schema through the API; see {@link Config.introspection}. */
 export type Introspection = 'everyone' | 'agents';
@@ -95,6 +120,9 @@ export function loadConfig(env: Environment = process.env): Config {
     distDir: readDistDir(env),
     introspection: readIntrospection(env),
     shutdownTimeoutMs: readShutdownTimeoutMs(env),
+    abuseLimits: readAbuseLimits(env),
+    trustProxy: readTrustProxy(env),
+    rateLimitKeySecret: readRateLimitKeySecret(env),
   });
 }
 
@@ -210,4 +238,78 @@ function readUrl(env: Environment, name: string, protocols: string[]): string | 
     );
   }
   return raw;
+}
+
+/** The largest any `RATE_LIMIT_*` may be: an in-memory limit keeps every attempt in its window. */
+const MAX_RATE_LIMIT = 100_000;
+
+function readAbuseLimits(env: Environment): AbuseLimitSettings {
+  const switchValue = nonEmpty(env.SONNY_RATE_LIMITS);
+  if (switchValue !== null && switchValue !== 'on' && switchValue !== 'off') {
+    throw new ConfigError(`SONNY_RATE_LIMITS must be "on" or "off", got "${switchValue}"`);
+  }
+  const read = (name: string, fallback: number): number => {
+    const raw = nonEmpty(env[name]);
+    if (raw === null) return fallback;
+    const value = Number(raw);
+    if (!/^\d+$/.test(raw) || value < 1 || value > MAX_RATE_LIMIT) {
+      throw new ConfigError(
+        `${name} must be a whole number from 1 to ${MAX_RATE_LIMIT}, got "${raw}"`,
+      );
+    }
+    return value;
+  };
+  const defaults = ABUSE_LIMIT_DEFAULTS;
+  return Object.freeze({
+    enabled: switchValue !== 'off',
+    newVisitorsPerIpPerHour: read(
+      'RATE_LIMIT_NEW_VISITORS_PER_IP',
+      defaults.newVisitorsPerIpPerHour,
+    ),
+    identifiesPerIpPerHour: read('RATE_LIMIT_IDENTIFIES_PER_IP', defaults.identifiesPerIpPerHour),
+    loginsPerIpPerHour: read('RATE_LIMIT_LOGINS_PER_IP', defaults.loginsPerIpPerHour),
+    messagesPerIpPerMinute: read('RATE_LIMIT_MESSAGES_PER_IP', defaults.messagesPerIpPerMinute),
+    contactsPerWorkspacePerHour: read(
+      'RATE_LIMIT_CONTACTS_PER_WORKSPACE',
+      defaults.contactsPerWorkspacePerHour,
+    ),
+  });
+}
+
+function readTrustProxy(env: Environment): TrustProxy {
+  const raw = nonEmpty(env.TRUST_PROXY);
+  if (raw === null || raw === '0') return { kind: 'none' };
+  if (/^\d+$/.test(raw)) {
+    const hops = Number(raw);
+    if (hops > 10) throw new ConfigError(`TRUST_PROXY hops must be at most 10, got "${raw}"`);
+    return { kind: 'hops', hops };
+  }
+  const cidrs = raw.split(',').map((entry) => entry.trim());
+  for (const cidr of cidrs) {
+    const [address = '', prefix, extra] = cidr.split('/');
+    const family = isIP(address);
+    const bits = prefix === undefined ? (family === 6 ? 128 : 32) : Number(prefix);
+    const validPrefix =
+      prefix === undefined || (/^\d+$/.test(prefix) && bits <= (family === 6 ? 128 : 32));
+    if (family === 0 || !validPrefix || extra !== undefined) {
+      throw new ConfigError(
+        `TRUST_PROXY must be a number of proxy hops or a comma-separated list of addresses and CIDRs, got "${cidr}"`,
+      );
+    }
+  }
+  return { kind: 'cidrs', cidrs: Object.freeze(cidrs) };
+}
+
+/** The shortest `SONNY_SECRET_KEY` accepted: 32 characters. */
+const MIN_SECRET_KEY_LENGTH = 32;
+
+function readRateLimitKeySecret(env: Environment): Uint8Array | null {
+  const raw = nonEmpty(env.SONNY_SECRET_KEY);
+  if (raw === null) return null;
+  if (raw.length < MIN_SECRET_KEY_LENGTH) {
+    // Never repeat a secret.
+    throw new ConfigError(`SONNY_SECRET_KEY must be at least ${MIN_SECRET_KEY_LENGTH} characters.`);
+  }
+  // Its own key for this use, so a rate-limit key reveals nothing usable elsewhere.
+  return createHmac('sha256', raw).update('sonny rate-limit keys').digest();
 }

@@ -9,7 +9,12 @@ import {
   subscriptionExchange,
 } from '@urql/core';
 import { createClient as createWsClient, type Client as WsClient } from 'graphql-ws';
-import { CloseCode, GRAPHQL_PATH, type JoinPayload } from '../protocol/index.ts';
+import {
+  CloseCode,
+  GRAPHQL_PATH,
+  type JoinPayload,
+  retryAfterOfReason,
+} from '../protocol/index.ts';
 import type { Operation } from './operations.ts';
 
 /** The join plus the verified identity token of the identity, when there is one. */
@@ -77,6 +82,8 @@ export class Connection {
     url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
     let socket: WebSocket | null = null;
     let pongTimer: ReturnType<typeof setTimeout> | undefined;
+    /** Set by a rate-limited join (4420): the next attempt waits this long, whatever else. */
+    let rateLimitedForMs = 0;
     this.#ws = createWsClient({
       url: url.href,
       connectionParams: (): Record<string, unknown> => ({ ...options.join() }),
@@ -85,7 +92,13 @@ export class Connection {
       // The join identifies before acknowledging; a server silent for this long is retried.
       connectionAckWaitTimeout: ACK_TIMEOUT_MS,
       retryAttempts: Number.POSITIVE_INFINITY,
-      retryWait: (retries) => waitOrOnline(backoffDelay(retries)),
+      retryWait: (retries) => {
+        const wait = rateLimitedForMs;
+        rateLimitedForMs = 0;
+        // A rate-limited join is retried once its wait is over, not sooner: no loop of refusals.
+        if (wait > 0) return new Promise((resolve) => setTimeout(resolve, wait));
+        return waitOrOnline(backoffDelay(retries));
+      },
       // A 4403 refusal is final for this visitorId; retrying it would loop.
       shouldRetry: (event) => refusalOf(event)?.code !== CloseCode.Forbidden,
       onNonLazyError: (error) => {
@@ -97,7 +110,12 @@ export class Connection {
           socket = connected as WebSocket;
           if (!this.#disposed) options.onConnected();
         },
-        closed: () => {
+        closed: (event) => {
+          const { code, reason } = (event ?? {}) as { code?: unknown; reason?: unknown };
+          if (code === CloseCode.RateLimited && typeof reason === 'string') {
+            // A little jitter, so visitors refused together do not all come back at once.
+            rateLimitedForMs = ((retryAfterOfReason(reason) ?? 60) + Math.random()) * 1000;
+          }
           socket = null;
           clearTimeout(pongTimer);
           if (!this.#disposed) options.onDisconnected();

@@ -2,6 +2,7 @@ import { Redis } from 'ioredis';
 import { describe, expect, it, vi } from 'vitest';
 import { behavesAsASlidingWindow } from '../test/rate-limit-behaviour.ts';
 import {
+  ABUSE_LIMIT_DEFAULTS,
   createRateLimits,
   enforceRateLimit,
   MemoryRateLimit,
@@ -54,7 +55,10 @@ describe('createRateLimits with an unreachable Redis', () => {
     });
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
     try {
-      const limits = createRateLimits(unreachable);
+      const limits = createRateLimits(unreachable, {
+        abuse: ABUSE_LIMIT_DEFAULTS,
+        keySecret: null,
+      });
       for (let attempt = 0; attempt < VISITOR_MESSAGE_RATE.limit; attempt++) {
         await enforceRateLimit(limits.visitorMessages, 'visitor', 'Too many.');
       }

@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash, createHmac, randomBytes, randomUUID } from 'node:crypto';
 import type { Redis, Result } from 'ioredis';
 import { ErrorCode } from '../../protocol/index.ts';
 import { SonnyError } from '../errors.ts';
@@ -36,7 +36,33 @@ export const LOGIN_ATTEMPT_RATE = {
   windowMs: 5 * 60_000,
 } as const satisfies RateRule;
 
-/** The limits the resolvers consume. */
+/** The per-address and per-workspace limits, as configured (`RATE_LIMIT_*`). */
+export interface AbuseLimitSettings {
+  /** False with `SONNY_RATE_LIMITS=off`: no per-address or per-workspace limit. */
+  readonly enabled: boolean;
+  /** New visitors (first joins) per client address per hour. */
+  readonly newVisitorsPerIpPerHour: number;
+  /** Identifies that bind a visitor to a contact, per client address per hour. */
+  readonly identifiesPerIpPerHour: number;
+  /** Login attempts per client address per hour, whatever the email. */
+  readonly loginsPerIpPerHour: number;
+  /** Visitor messages per client address per minute, whatever the visitorId. */
+  readonly messagesPerIpPerMinute: number;
+  /** Contacts created per workspace per hour, by identifies and joins. */
+  readonly contactsPerWorkspacePerHour: number;
+}
+
+/** The defaults: far above what one office behind one address does in an hour. */
+export const ABUSE_LIMIT_DEFAULTS: AbuseLimitSettings = Object.freeze({
+  enabled: true,
+  newVisitorsPerIpPerHour: 300,
+  identifiesPerIpPerHour: 300,
+  loginsPerIpPerHour: 100,
+  messagesPerIpPerMinute: 300,
+  contactsPerWorkspacePerHour: 1000,
+});
+
+/** The limits the resolvers and the join consume. */
 export interface RateLimits {
   /** By visitor id. */
   readonly visitorMessages: RateLimit;
@@ -44,6 +70,16 @@ export interface RateLimits {
   readonly loginAttempts: RateLimit;
   /** How the limits fared with Redis, for monitoring; never active without Redis. */
   readonly fallback: RateLimitFallbackStats;
+  /** By client address: first joins. */
+  readonly newVisitorsByIp: RateLimit;
+  /** By client address: identifies that bind a visitor to a contact. */
+  readonly identifiesByIp: RateLimit;
+  /** By client address: login attempts. */
+  readonly loginsByIp: RateLimit;
+  /** By client address: visitor messages. */
+  readonly messagesByIp: RateLimit;
+  /** By workspace id: contacts created. */
+  readonly contactsByWorkspace: RateLimit;
 }
 
 /** The limits' dealings with Redis since start, as metrics read them. */
@@ -56,28 +92,111 @@ export interface RateLimitFallbackStats {
   readonly localAttempts: number;
 }
 
+/** What {@link createRateLimits} needs beside Redis. */
+export interface RateLimitOptions {
+  readonly abuse: AbuseLimitSettings;
+  /**
+   * The secret the keys are HMACed under, so no address, email or id is kept in clear and no
+   * one can aim at a key. Null: a random one for this process, which is right for a single
+   * instance only; instances sharing a Redis need the same one (`SONNY_SECRET_KEY`).
+   */
+  readonly keySecret: Uint8Array | null;
+}
+
 /**
  * The server's limits: shared by every instance through Redis when given one, otherwise kept in
  * this process (a single instance). While Redis is unreachable each instance counts on its own
  * (see {@link RedisOutage}): a cache outage must not become a chat outage, and N instances
  * allowing N times the limit for a while is the lesser harm.
  */
-export function createRateLimits(redis: Redis | null): RateLimits {
-  if (redis === null) {
-    return {
-      visitorMessages: new MemoryRateLimit(VISITOR_MESSAGE_RATE),
-      loginAttempts: new MemoryRateLimit(LOGIN_ATTEMPT_RATE),
-      fallback: { active: false, outages: 0, localAttempts: 0 },
-    };
-  }
-  const outage = new RedisOutage(redis);
+export function createRateLimits(redis: Redis | null, options: RateLimitOptions): RateLimits {
+  const secret = options.keySecret ?? randomBytes(32);
+  const { abuse } = options;
+  const outage = redis === null ? null : new RedisOutage(redis);
   const limitOf = (rule: RateRule): RateLimit =>
-    new SharedOrLocalRateLimit(new RedisRateLimit(redis, rule), new MemoryRateLimit(rule), outage);
+    new HmacKeyedRateLimit(
+      redis === null || outage === null
+        ? new MemoryRateLimit(rule)
+        : new SharedOrLocalRateLimit(
+            new RedisRateLimit(redis, rule),
+            new MemoryRateLimit(rule),
+            outage,
+          ),
+      secret,
+      rule.name,
+    );
+  const abuseLimitOf = (name: string, limit: number, windowMs: number): RateLimit =>
+    abuse.enabled ? limitOf({ name, limit, windowMs }) : UNLIMITED;
   return {
     visitorMessages: limitOf(VISITOR_MESSAGE_RATE),
     loginAttempts: limitOf(LOGIN_ATTEMPT_RATE),
-    fallback: outage,
+    newVisitorsByIp: abuseLimitOf('ip-new-visitors', abuse.newVisitorsPerIpPerHour, HOUR),
+    identifiesByIp: abuseLimitOf('ip-identifies', abuse.identifiesPerIpPerHour, HOUR),
+    loginsByIp: abuseLimitOf('ip-logins', abuse.loginsPerIpPerHour, HOUR),
+    messagesByIp: abuseLimitOf('ip-messages', abuse.messagesPerIpPerMinute, MINUTE),
+    contactsByWorkspace: abuseLimitOf(
+      'workspace-contacts',
+      abuse.contactsPerWorkspacePerHour,
+      HOUR,
+    ),
+    fallback: outage ?? { active: false, outages: 0, localAttempts: 0 },
   };
+}
+
+/**
+ * The limits on what an identify makes, from `clientAddress`: first bindings by address, new
+ * contacts by workspace. For {@link IdentifyGuards}-shaped hooks of the identity domain.
+ */
+export function admissionGuards(
+  limits: RateLimits,
+  clientAddress: string,
+): {
+  beforeFirstBinding: () => Promise<void>;
+  afterNewContact: (workspaceId: string) => Promise<void>;
+} {
+  return {
+    beforeFirstBinding: () =>
+      enforceRateLimit(
+        limits.identifiesByIp,
+        clientAddress,
+        'Too many identifies from this address; wait a moment.',
+      ),
+    afterNewContact: (workspaceId) =>
+      enforceRateLimit(
+        limits.contactsByWorkspace,
+        workspaceId,
+        'Too many new contacts for this site; wait a moment.',
+      ),
+  };
+}
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+
+/** A limit that allows everything: the per-address limits with `SONNY_RATE_LIMITS=off`. */
+const UNLIMITED: RateLimit = { take: async () => ({ allowed: true }) };
+
+/**
+ * Passes `HMAC(secret, rule name + key)` to the limit it wraps: a fixed-size key whatever the
+ * caller's, unguessable without the secret.
+ */
+class HmacKeyedRateLimit implements RateLimit {
+  readonly #inner: RateLimit;
+  readonly #secret: Uint8Array;
+  readonly #name: string;
+
+  constructor(inner: RateLimit, secret: Uint8Array, name: string) {
+    this.#inner = inner;
+    this.#secret = secret;
+    this.#name = name;
+  }
+
+  take(key: string): Promise<RateVerdict> {
+    const digest = createHmac('sha256', this.#secret)
+      .update(`${this.#name}\0${key}`)
+      .digest('base64url');
+    return this.#inner.take(digest);
+  }
 }
 
 /**
@@ -200,7 +319,10 @@ export class MemoryRateLimit implements RateLimit {
   readonly #limit: number;
   readonly #windowMs: number;
   readonly #now: () => number;
+  /** By SHA-256 of the key; in order of last use, so the first is the least recently used. */
   readonly #hits = new Map<string, number[]>();
+  /** How many attempt times {@link #hits} holds in all. */
+  #storedHits = 0;
 
   constructor(rule: Omit<RateRule, 'name'>, now: () => number = Date.now) {
     this.#limit = rule.limit;
@@ -210,25 +332,43 @@ export class MemoryRateLimit implements RateLimit {
 
   async take(key: string): Promise<RateVerdict> {
     const now = this.#now();
-    const recent = (this.#hits.get(key) ?? []).filter((at) => at > now - this.#windowMs);
+    // A fixed-size key whatever the caller passes: memory does not grow with key length.
+    const digest = createHash('sha256').update(key).digest('base64url');
+    const stored = this.#hits.get(digest) ?? [];
+    const recent = stored.filter((at) => at > now - this.#windowMs);
+    this.#hits.delete(digest);
+    this.#storedHits -= stored.length;
     if (recent.length >= this.#limit) {
-      this.#hits.set(key, recent);
+      this.#remember(digest, recent);
       return { allowed: false, retryAfterMs: (recent[0] ?? now) + this.#windowMs - now };
     }
     recent.push(now);
-    this.#hits.set(key, recent);
-    this.#forgetIdle(now);
+    this.#remember(digest, recent);
     return { allowed: true };
   }
 
-  #forgetIdle(now: number): void {
-    // Bounded memory: drop keys whose newest hit left the window, at most every window.
-    if (this.#hits.size < 10_000) return;
-    for (const [key, hits] of this.#hits) {
-      if ((hits.at(-1) ?? 0) <= now - this.#windowMs) this.#hits.delete(key);
+  /** How many keys this limit tracks now (tests of its bound). */
+  get trackedKeys(): number {
+    return this.#hits.size;
+  }
+
+  #remember(digest: string, hits: number[]): void {
+    this.#hits.set(digest, hits);
+    this.#storedHits += hits.length;
+    // Bounded memory whatever the keys: past either cap, forget the least recently used keys.
+    // An evicted key starts afresh, which only ever errs towards allowing.
+    for (const [oldest, oldestHits] of this.#hits) {
+      if (this.#hits.size <= MEMORY_MAX_KEYS && this.#storedHits <= MEMORY_MAX_HITS) break;
+      this.#hits.delete(oldest);
+      this.#storedHits -= oldestHits.length;
     }
   }
 }
+
+/** The most keys one in-memory limit tracks: about 100 bytes each. */
+export const MEMORY_MAX_KEYS = 100_000;
+/** The most attempt times one in-memory limit keeps over all its keys: 8 bytes each. */
+export const MEMORY_MAX_HITS = 1_000_000;
 
 /** The prefix of every rate-limit key in Redis: `sonny:rate:<rule name>:<SHA-256 of the key>`. */
 export const REDIS_KEY_PREFIX = 'sonny:rate:';

@@ -19,8 +19,10 @@ export interface Context {
   readonly publisher: DomainEventPublisher;
   /** For subscriptions, and signals that close sockets. */
   readonly pubsub: PubSub;
-  /** Visitor messages by visitor id, login attempts by email: across instances with Redis. */
+  /** Per visitor, email, client address and workspace: across instances with Redis. */
   readonly rateLimits: RateLimits;
+  /** The client's address as the per-address limits count it (`TRUST_PROXY`). */
+  readonly clientAddress: string;
   /** Set on sockets whose join was accepted; null over HTTP and before a join. */
   readonly visitorSession: VisitorSession | null;
   /** The agent or API key behind the request's token; null without a valid one. */

@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import { type DocumentNode, type ExecutionArgs, GraphQLError, getOperationAST } from 'graphql';
 import { CloseCode as GraphqlWsCloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
@@ -9,11 +9,14 @@ import {
   ErrorCode,
   ForbiddenReason,
   GRAPHQL_PATH,
+  rateLimitedReason,
   ServiceRestartReason,
   TryAgainLaterReason,
   UnauthorizedReason,
 } from '../../protocol/index.ts';
+import type { ClientAddressOf } from '../access/client-address.ts';
 import { authenticate } from '../access/principal.ts';
+import { admissionGuards, enforceRateLimit, type RateLimits } from '../access/rate-limit.ts';
 import type { DomainEventPublisher } from '../conversations/events.ts';
 import type { Db } from '../db/database.ts';
 import { isDatabaseUnavailable, reportDatabaseUnavailable } from '../db/unavailable.ts';
@@ -40,6 +43,8 @@ export interface SocketContext {
   visitorSession?: VisitorSession;
   /** The agent's or key's token, authenticated again for every operation so revocation bites. */
   authToken?: string;
+  /** The client's address as the per-address limits count it, found at the upgrade. */
+  clientAddress?: string;
 }
 
 /** What each socket carries from its join to its operations. */
@@ -48,6 +53,8 @@ interface SocketState {
   authToken?: string;
   /** The socket's owner in {@link OwnedSockets}: a visitor's id or an agent session's id. */
   owner?: string;
+  /** The client's address, as {@link ClientAddressOf} found it from the upgrade request. */
+  clientAddress?: string;
   /** Tasks to run once an operation's answer is sent, by operation id. */
   readonly afterResponse: Map<string, Array<() => void>>;
   /** The queries and mutations executing, by operation id: a drain waits for them. */
@@ -88,8 +95,10 @@ export function serveGraphqlWs(options: {
   /** Publishes what an accepted join's identify recorded. */
   publisher: DomainEventPublisher;
   sockets: OwnedSockets;
+  rateLimits: RateLimits;
+  clientAddressOf: ClientAddressOf;
 }): GraphqlWsServer {
-  const { yoga, db, publisher, sockets } = options;
+  const { yoga, db, publisher, sockets, rateLimits, clientAddressOf } = options;
   const wsServer = new WebSocketServer({
     server: options.server,
     path: GRAPHQL_PATH,
@@ -119,7 +128,10 @@ export function serveGraphqlWs(options: {
     if (draining) restart(socket);
   });
 
-  const server = useServer<Record<string, unknown> | undefined, { socket: WebSocket }>(
+  const server = useServer<
+    Record<string, unknown> | undefined,
+    { socket: WebSocket; request: IncomingMessage }
+  >(
     {
       // Internal error messages never go into a close reason, whatever NODE_ENV says.
       isProd: true,
@@ -131,6 +143,12 @@ export function serveGraphqlWs(options: {
           restart(socket);
           return false;
         }
+        const { request } = ctx.extra;
+        const clientAddress = clientAddressOf(
+          request.socket.remoteAddress,
+          request.headers['x-forwarded-for'],
+        );
+        stateOf(socket).clientAddress = clientAddress;
         const authToken = ctx.connectionParams?.authToken;
         if (typeof authToken === 'string' && ctx.connectionParams?.siteId === undefined) {
           let principal: Awaited<ReturnType<typeof authenticate>>;
@@ -154,7 +172,15 @@ export function serveGraphqlWs(options: {
         }
         let outcome: Awaited<ReturnType<typeof joinVisitor>>;
         try {
-          outcome = await joinVisitor(db, publisher, ctx.connectionParams);
+          outcome = await joinVisitor(db, publisher, ctx.connectionParams, {
+            afterNewVisitor: () =>
+              enforceRateLimit(
+                rateLimits.newVisitorsByIp,
+                clientAddress,
+                'Too many new visitors from this address.',
+              ),
+            ...admissionGuards(rateLimits, clientAddress),
+          });
         } catch (error) {
           refuseAfterFailure(socket, error);
           return false;
@@ -204,6 +230,7 @@ export function serveGraphqlWs(options: {
           ...ctx,
           visitorSession,
           authToken: state.authToken,
+          clientAddress: state.clientAddress,
         });
         let document: DocumentNode;
         try {
@@ -322,6 +349,8 @@ function closeFrameOf(refusal: JoinRefusal): { code: CloseCode; reason: string }
       return { code: CloseCode.Forbidden, reason: ForbiddenReason.VisitorEnded };
     case 'identity-rejected':
       return { code: CloseCode.IdentityRejected, reason: refusal.code };
+    case 'rate-limited':
+      return { code: CloseCode.RateLimited, reason: rateLimitedReason(refusal.retryAfterSeconds) };
   }
 }
 

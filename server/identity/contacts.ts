@@ -17,31 +17,37 @@ export async function upsertContact(
   email: EmailAddress,
   name: string | null,
   { vouch = false }: { vouch?: boolean } = {},
-): Promise<ContactRow> {
+): Promise<ContactRow & { readonly created: boolean }> {
   const newName = vouch
     ? sql<string | null>`coalesce(excluded.name, contacts.name)`
     : sql<
         string | null
       >`case when contacts.verified_at is null then coalesce(excluded.name, contacts.name) else contacts.name end`;
-  return db
-    .insertInto('contacts')
-    .values({
-      workspace_id: workspaceId,
-      email: email.display,
-      email_normalized: email.normalized,
-      name,
-      verified_at: vouch ? sql<Date>`now()` : null,
-    })
-    .onConflict((oc) =>
-      oc.columns(['workspace_id', 'email_normalized']).doUpdateSet({
-        name: newName,
-        last_seen_at: sql`now()`,
-        updated_at: sql`case when ${newName} is distinct from contacts.name then now() else contacts.updated_at end`,
-        verified_at: vouch ? sql`coalesce(contacts.verified_at, now())` : sql`contacts.verified_at`,
-      }),
-    )
-    .returningAll()
-    .executeTakeFirstOrThrow();
+  return (
+    db
+      .insertInto('contacts')
+      .values({
+        workspace_id: workspaceId,
+        email: email.display,
+        email_normalized: email.normalized,
+        name,
+        verified_at: vouch ? sql<Date>`now()` : null,
+      })
+      .onConflict((oc) =>
+        oc.columns(['workspace_id', 'email_normalized']).doUpdateSet({
+          name: newName,
+          last_seen_at: sql`now()`,
+          updated_at: sql`case when ${newName} is distinct from contacts.name then now() else contacts.updated_at end`,
+          verified_at: vouch
+            ? sql`coalesce(contacts.verified_at, now())`
+            : sql`contacts.verified_at`,
+        }),
+      )
+      .returningAll()
+      // xmax is 0 on a row this statement inserted, set on one it updated.
+      .returning(sql<boolean>`xmax = 0`.as('created'))
+      .executeTakeFirstOrThrow()
+  );
 }
 
 /** The longest contact search: an email address's maximum length. */

@@ -18,6 +18,17 @@ export interface Identity {
   readonly identityToken: string | null;
 }
 
+/**
+ * Checks an identify runs before it makes something new, inside its unit of work: each may
+ * throw (RATE_LIMITED) and so roll everything back.
+ */
+export interface IdentifyGuards {
+  /** Before a visitor not bound to any contact yet is bound to one. */
+  readonly beforeFirstBinding?: () => Promise<void>;
+  /** After a contact was created in this workspace, before the unit of work commits. */
+  readonly afterNewContact?: (workspaceId: string) => Promise<void>;
+}
+
 export interface IdentifyResult {
   readonly contact: ContactRow;
   readonly visitor: VisitorRow;
@@ -31,8 +42,9 @@ export async function identifyVisitor(
   publisher: DomainEventPublisher,
   visitor: VisitorRef,
   identity: Identity,
+  guards: IdentifyGuards = {},
 ): Promise<IdentifyResult> {
-  return runUnitOfWork(db, publisher, (work) => identifyVisitorIn(work, visitor, identity));
+  return runUnitOfWork(db, publisher, (work) => identifyVisitorIn(work, visitor, identity, guards));
 }
 
 /**
@@ -55,6 +67,7 @@ export async function identifyVisitorIn(
   work: UnitOfWork<InboxEventAppended>,
   visitor: VisitorRef,
   identity: Identity,
+  guards: IdentifyGuards = {},
 ): Promise<IdentifyResult> {
   const { trx } = work;
   const current = await requireActiveVisitor(trx, visitor, { forUpdate: true });
@@ -89,9 +102,11 @@ export async function identifyVisitorIn(
     }
   }
 
+  if (current.contact_id === null) await guards.beforeFirstBinding?.();
   const contact = await upsertContact(trx, visitor.workspaceId, identity.email, name, {
     vouch: verified,
   });
+  if (contact.created) await guards.afterNewContact?.(visitor.workspaceId);
   const bound = await bindVisitorToContact(trx, visitor.id, {
     contactId: contact.id,
     verified: verified || current.identity_verified,

@@ -1,10 +1,10 @@
-import { type ErrorCode, isUuid } from '../../protocol/index.ts';
+import { ErrorCode, isUuid } from '../../protocol/index.ts';
 import { findWorkspaceBySiteId } from '../access/workspaces.ts';
 import type { DomainEventPublisher } from '../conversations/events.ts';
 import type { Db } from '../db/database.ts';
 import { runUnitOfWork } from '../db/unit-of-work.ts';
 import { badUserInput, SonnyError } from '../errors.ts';
-import { type Identity, identifyVisitorIn } from './identify.ts';
+import { type IdentifyGuards, type Identity, identifyVisitorIn } from './identify.ts';
 import { parseEmail, parseName } from './identity-input.ts';
 import { upsertVisitor, type VisitorRef } from './visitors.ts';
 
@@ -14,6 +14,8 @@ export type JoinRefusal =
   | { readonly kind: 'malformed-visitor-id' }
   | { readonly kind: 'unknown-site' }
   | { readonly kind: 'visitor-ended' }
+  /** A limit on new visitors, identifies or contacts refused it; nothing was written. */
+  | { readonly kind: 'rate-limited'; readonly retryAfterSeconds: number }
   /** The identity the join carried was refused; nothing was written. */
   | { readonly kind: 'identity-rejected'; readonly code: ErrorCode };
 
@@ -30,6 +32,7 @@ export async function joinVisitor(
   db: Db,
   publisher: DomainEventPublisher,
   payload: unknown,
+  guards: JoinGuards = {},
 ): Promise<JoinOutcome> {
   const request = readJoin(payload);
   if (request === null) return refused({ kind: 'malformed-join' });
@@ -42,17 +45,28 @@ export async function joinVisitor(
     return await runUnitOfWork(db, publisher, async (work) => {
       const visitor = await upsertVisitor(work.trx, workspace.id, request.visitorId);
       if (visitor.ended_at !== null) throw new VisitorEnded();
+      if (visitor.created) await guards.afterNewVisitor?.();
       const ref = { id: visitor.id, workspaceId: workspace.id };
-      if (identity !== null) await identifyVisitorIn(work, ref, identity);
+      if (identity !== null) await identifyVisitorIn(work, ref, identity, guards);
       return { accepted: true, visitor: ref } as const;
     });
   } catch (error) {
     if (error instanceof VisitorEnded) return refused({ kind: 'visitor-ended' });
+    if (error instanceof SonnyError && error.code === ErrorCode.RATE_LIMITED) {
+      const retryAfterSeconds = Number(error.details.retryAfterSeconds ?? 1);
+      return refused({ kind: 'rate-limited', retryAfterSeconds });
+    }
     if (error instanceof SonnyError) {
       return refused({ kind: 'identity-rejected', code: error.code });
     }
     throw error;
   }
+}
+
+/** The checks of an identify, and one before a join creates a visitor (in its unit of work). */
+export interface JoinGuards extends IdentifyGuards {
+  /** After a visitor was created, before the unit of work commits. */
+  readonly afterNewVisitor?: () => Promise<void>;
 }
 
 interface JoinRequest {

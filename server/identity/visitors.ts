@@ -20,18 +20,22 @@ export async function upsertVisitor(
   db: Executor,
   workspaceId: string,
   visitorCredential: string,
-): Promise<VisitorRow> {
-  return db
-    .insertInto('visitors')
-    .values({
-      workspace_id: workspaceId,
-      credential_hash: secretDigest(visitorCredential.toLowerCase()),
-    })
-    .onConflict((oc) =>
-      oc.columns(['workspace_id', 'credential_hash']).doUpdateSet({ last_seen_at: sql`now()` }),
-    )
-    .returningAll()
-    .executeTakeFirstOrThrow();
+): Promise<VisitorRow & { readonly created: boolean }> {
+  return (
+    db
+      .insertInto('visitors')
+      .values({
+        workspace_id: workspaceId,
+        credential_hash: secretDigest(visitorCredential.toLowerCase()),
+      })
+      .onConflict((oc) =>
+        oc.columns(['workspace_id', 'credential_hash']).doUpdateSet({ last_seen_at: sql`now()` }),
+      )
+      .returningAll()
+      // xmax is 0 on a row this statement inserted, set on one it updated.
+      .returning(sql<boolean>`xmax = 0`.as('created'))
+      .executeTakeFirstOrThrow()
+  );
 }
 
 /**

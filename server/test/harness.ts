@@ -5,6 +5,7 @@ import { afterAll, beforeAll } from 'vitest';
 import WebSocket from 'ws';
 import { GRAPHQL_PATH, type JoinPayload } from '../../protocol/index.ts';
 import { createAgent, login } from '../access/agents.ts';
+import { ABUSE_LIMIT_DEFAULTS } from '../access/rate-limit.ts';
 import { createWorkspace } from '../access/workspaces.ts';
 import { type App, buildApp } from '../app.ts';
 import { type Config, DATABASE_DEFAULTS, DEFAULT_DIST_DIR, IN_MEMORY_DATA_DIR } from '../config.ts';
@@ -25,6 +26,9 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     distDir: DEFAULT_DIST_DIR,
     introspection: 'everyone',
     shutdownTimeoutMs: 10_000,
+    abuseLimits: ABUSE_LIMIT_DEFAULTS,
+    trustProxy: { kind: 'none' },
+    rateLimitKeySecret: null,
     ...overrides,
   };
 }

@@ -1,6 +1,8 @@
+import { Limits } from '../../../protocol/index.ts';
 import { type AgentModel, findAgent, login, logout, type Session } from '../../access/agents.ts';
 import { enforceRateLimit } from '../../access/rate-limit.ts';
 import { findWorkspace } from '../../access/workspaces.ts';
+import { badUserInput } from '../../errors.ts';
 import { channels } from '../../realtime/channels.ts';
 import { builder } from '../builder.ts';
 import { Workspace } from './workspace.ts';
@@ -55,6 +57,18 @@ builder.mutationField('login', (t) =>
       password: t.arg.string({ required: true }),
     },
     resolve: async (_root, { email, password }, context) => {
+      // Sizes first: no limit, hash or log ever sees an oversized argument.
+      if (email.length > Limits.emailLength) {
+        throw badUserInput(
+          'email',
+          `Email address is longer than ${Limits.emailLength} characters.`,
+        );
+      }
+      await enforceRateLimit(
+        context.rateLimits.loginsByIp,
+        context.clientAddress,
+        'Too many login attempts from this address; wait a moment.',
+      );
       await enforceRateLimit(
         context.rateLimits.loginAttempts,
         email.trim().toLowerCase(),

@@ -56,6 +56,12 @@ builder.mutationField('sendMessage', (t) =>
         visitor.id,
         'Too many messages; wait a moment.',
       );
+      // A fresh visitorId starts a fresh count above: the address's count does not.
+      await enforceRateLimit(
+        context.rateLimits.messagesByIp,
+        context.clientAddress,
+        'Too many messages from this address; wait a moment.',
+      );
       return sendVisitorMessage(context.db, context.publisher, visitor, { body, clientMessageId });
     },
   }),

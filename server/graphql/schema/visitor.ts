@@ -1,3 +1,4 @@
+import { admissionGuards } from '../../access/rate-limit.ts';
 import { visitorScope } from '../../access/visitor-scope.ts';
 import { listScopeConversations } from '../../conversations/conversations.ts';
 import type { ContactRow } from '../../db/database.ts';
@@ -92,6 +93,7 @@ builder.mutationField('identifyVisitor', (t) =>
         context.publisher,
         context.visitorSession.visitor,
         identity,
+        admissionGuards(context.rateLimits, context.clientAddress),
       );
     },
   }),
