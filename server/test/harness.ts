@@ -212,6 +212,8 @@ export interface Subscription {
 export function openWidgetSocket(
   url: string,
   connectionParams: Record<string, unknown>,
+  /** Headers of the upgrade request, e.g. `X-Forwarded-For` to stand for another address. */
+  headers: Record<string, string> = {},
 ): WidgetSocket {
   let resolveClosed!: (info: CloseInfo) => void;
   const closed = new Promise<CloseInfo>((resolve) => {
@@ -226,7 +228,11 @@ export function openWidgetSocket(
   joined.catch(() => {});
   const client = createClient({
     url,
-    webSocketImpl: WebSocket,
+    webSocketImpl: class extends WebSocket {
+      constructor(address: string, protocols?: string | string[]) {
+        super(address, protocols, { headers });
+      }
+    },
     connectionParams,
     retryAttempts: 0,
     lazy: false,
