@@ -257,4 +257,40 @@ describe('secrets and URLs in configuration errors', () => {
   it('keeps a PUBLIC_URL path prefix without its trailing slash', () => {
     expect(loadConfig({ PUBLIC_URL: 'https://x.com/chat/' }).publicUrl).toBe('https://x.com/chat');
   });
+
+  it('reads the abuse limits, TRUST_PROXY and SONNY_SECRET_KEY', () => {
+    const config = loadConfig({
+      RATE_LIMIT_NEW_VISITORS_PER_IP: '5',
+      RATE_LIMIT_MESSAGES_PER_IP: '7',
+      TRUST_PROXY: '10.0.0.0/8, ::1',
+      SONNY_SECRET_KEY: 'k'.repeat(32),
+    });
+    expect(config.abuseLimits).toMatchObject({
+      enabled: true,
+      newVisitorsPerIpPerHour: 5,
+      messagesPerIpPerMinute: 7,
+      identifiesPerIpPerHour: 300,
+      contactsPerWorkspacePerHour: 1000,
+    });
+    expect(config.trustProxy).toEqual({ kind: 'cidrs', cidrs: ['10.0.0.0/8', '::1'] });
+    expect(config.rateLimitKeySecret).toHaveLength(32);
+    expect(loadConfig({}).trustProxy).toEqual({ kind: 'none' });
+    expect(loadConfig({}).rateLimitKeySecret).toBeNull();
+    expect(loadConfig({ TRUST_PROXY: '2' }).trustProxy).toEqual({ kind: 'hops', hops: 2 });
+    expect(loadConfig({ SONNY_RATE_LIMITS: 'off' }).abuseLimits.enabled).toBe(false);
+  });
+
+  it('names the variable of a bad abuse limit, TRUST_PROXY or SONNY_SECRET_KEY', () => {
+    expectConfigError({ RATE_LIMIT_LOGINS_PER_IP: '0' }, 'RATE_LIMIT_LOGINS_PER_IP');
+    expectConfigError(
+      { RATE_LIMIT_CONTACTS_PER_WORKSPACE: 'lots' },
+      'RATE_LIMIT_CONTACTS_PER_WORKSPACE',
+    );
+    expectConfigError({ RATE_LIMIT_IDENTIFIES_PER_IP: '1000000' }, 'RATE_LIMIT_IDENTIFIES_PER_IP');
+    expectConfigError({ SONNY_RATE_LIMITS: 'no' }, 'SONNY_RATE_LIMITS');
+    expectConfigError({ TRUST_PROXY: '10.0.0.0/33' }, 'TRUST_PROXY');
+    expectConfigError({ TRUST_PROXY: 'proxy.local' }, 'TRUST_PROXY');
+    const short = expectConfigError({ SONNY_SECRET_KEY: 'short-secret' }, 'SONNY_SECRET_KEY');
+    expect(short.message).not.toContain('short-secret');
+  });
 });
