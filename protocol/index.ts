@@ -41,8 +41,10 @@ export interface AgentConnectionPayload {
 /** Close codes the server sends beyond graphql-ws's own. */
 export const CloseCode = {
   /**
-   * The join cannot be accepted: unknown siteId, malformed visitorId, or a visitorId that was
-   * reset ({@link ForbiddenReason} says which). Do not retry with the same payload.
+   * The join cannot be accepted: unknown siteId, malformed visitorId, a visitorId that was
+   * ended (reset, or its sessions ended by the site), or a page whose origin the workspace does
+   * not allow ({@link ForbiddenReason} says which). Do not retry with the same payload. Also
+   * sent to a visitor's open sockets when it is ended.
    */
   Forbidden: 4403,
   /**
@@ -115,7 +117,10 @@ export const ForbiddenReason = {
   UnknownSite: 'Unknown siteId',
   MalformedVisitorId: 'visitorId must be a UUID',
   MalformedJoin: 'The join payload must be an object with siteId and visitorId strings',
+  /** Reset by the visitor, or ended by an agent or the site's backend (`endContactSessions`). */
   VisitorEnded: 'This visitorId was reset; start over with a new one',
+  /** The workspace lists allowed origins and the page's `Origin` is not one of them. */
+  OriginNotAllowed: 'This origin may not use this siteId',
 } as const;
 
 /**

@@ -39,7 +39,7 @@ async function joinFrom(
   const socket = openWidgetSocket(
     server.wsUrl,
     { siteId, visitorId: newVisitorId(), email },
-    { 'x-forwarded-for': address },
+    { headers: { 'x-forwarded-for': address } },
   );
   try {
     await socket.joined;
@@ -93,7 +93,7 @@ describe('per-address limit on new visitors', () => {
       const socket = openWidgetSocket(
         server.wsUrl,
         { siteId: site.siteId, visitorId },
-        { 'x-forwarded-for': '203.0.113.8' },
+        { headers: { 'x-forwarded-for': '203.0.113.8' } },
       );
       await socket.joined;
       await socket.dispose();

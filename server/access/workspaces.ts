@@ -48,13 +48,26 @@ export async function findFirstWorkspace(db: Executor): Promise<WorkspaceRow | u
     .executeTakeFirst();
 }
 
+/** The settings `updateWorkspaceSettings` changes; null leaves a setting as it is. */
+export interface WorkspaceSettings {
+  readonly requireVerifiedIdentity: boolean | null;
+  /** Validated by `parseAllowedOrigins`; empty admits any origin. */
+  readonly allowedOrigins: readonly string[] | null;
+}
+
 /** Changes the workspace's settings; an absent setting stays as it is. */
 export async function updateWorkspaceSettings(
   db: Executor,
   workspaceId: string,
-  settings: { readonly requireVerifiedIdentity: boolean | null },
+  settings: WorkspaceSettings,
 ): Promise<WorkspaceRow> {
-  if (settings.requireVerifiedIdentity === null) {
+  const changes = {
+    ...(settings.requireVerifiedIdentity === null
+      ? {}
+      : { require_verified_identity: settings.requireVerifiedIdentity }),
+    ...(settings.allowedOrigins === null ? {} : { allowed_origins: [...settings.allowedOrigins] }),
+  };
+  if (Object.keys(changes).length === 0) {
     return db
       .selectFrom('workspaces')
       .selectAll()
@@ -63,7 +76,7 @@ export async function updateWorkspaceSettings(
   }
   return db
     .updateTable('workspaces')
-    .set({ require_verified_identity: settings.requireVerifiedIdentity })
+    .set(changes)
     .where('id', '=', workspaceId)
     .returningAll()
     .executeTakeFirstOrThrow();

@@ -1,4 +1,5 @@
 import type { EventPublisher, UnitOfWork } from '../db/unit-of-work.ts';
+import type { VisitorsEnded } from '../identity/end-sessions.ts';
 import type { InboxEventAppended } from './inbox-events.ts';
 import type { MessageModel } from './messages.ts';
 
@@ -19,7 +20,7 @@ export interface MessageAdded {
 }
 
 /** Every event a write of the domain records; realtime/ publishes each kind on its channels. */
-export type DomainEvent = InboxEventAppended | MessageAdded;
+export type DomainEvent = InboxEventAppended | MessageAdded | VisitorsEnded;
 
 /** A unit of work of the domain: writes in `trx`, events recorded for after the commit. */
 export type DomainWork = UnitOfWork<DomainEvent>;

@@ -21,6 +21,8 @@ export interface WorkspacesTable {
   site_id: string;
   created_at: CreatedAt;
   require_verified_identity: ColumnType<boolean, boolean | undefined, boolean>;
+  /** The origins (`scheme://host[:port]`) whose pages may join; empty admits any origin. */
+  allowed_origins: ColumnType<string[], string[] | undefined, string[]>;
 }
 
 export interface IdentitySecretsTable {
@@ -106,8 +108,17 @@ export interface VisitorsTable {
   created_at: CreatedAt;
   last_seen_at: CreatedAt;
   ended_at: NullableTimestamp;
-  /** Bound to its contact through a valid identity token: may read the contact's history. */
+  /**
+   * Bound to its contact through a valid identity token, at least once: its conversations are
+   * in the contact's verified history. It may read that history only
+   * until `identity_verified_until`.
+   */
   identity_verified: ColumnType<boolean, boolean | undefined, boolean>;
+  /**
+   * Until when that verification holds: the `exp` of the newest identity token it presented.
+   * Past it the visitor reads only its own conversations again. Null if never verified.
+   */
+  identity_verified_until: NullableTimestamp;
 }
 
 export type ConversationStatus = 'open' | 'closed';

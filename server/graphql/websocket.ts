@@ -173,6 +173,7 @@ export function serveGraphqlWs(options: {
         let outcome: Awaited<ReturnType<typeof joinVisitor>>;
         try {
           outcome = await joinVisitor(db, publisher, ctx.connectionParams, {
+            origin: ctx.extra.request.headers.origin ?? null,
             afterNewVisitor: () =>
               enforceRateLimit(
                 rateLimits.newVisitorsByIp,
@@ -345,6 +346,8 @@ function closeFrameOf(refusal: JoinRefusal): { code: CloseCode; reason: string }
       return { code: CloseCode.Forbidden, reason: ForbiddenReason.MalformedVisitorId };
     case 'unknown-site':
       return { code: CloseCode.Forbidden, reason: ForbiddenReason.UnknownSite };
+    case 'origin-not-allowed':
+      return { code: CloseCode.Forbidden, reason: ForbiddenReason.OriginNotAllowed };
     case 'visitor-ended':
       return { code: CloseCode.Forbidden, reason: ForbiddenReason.VisitorEnded };
     case 'identity-rejected':

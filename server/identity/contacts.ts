@@ -109,6 +109,21 @@ export async function findContacts(
   return new Map(rows.map((row) => [row.id, row]));
 }
 
+/** The id of the workspace's contact with this email (matched normalised), if there is one. */
+export async function findContactIdByEmail(
+  db: Executor,
+  workspaceId: string,
+  email: EmailAddress,
+): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('contacts')
+    .select('id')
+    .where('workspace_id', '=', workspaceId)
+    .where('email_normalized', '=', email.normalized)
+    .executeTakeFirst();
+  return row?.id;
+}
+
 /**
  * Locks the contact's row until the transaction ends. Writers of messages into the contact's
  * conversations take it, because its verified visitors replay them by seq across all its

@@ -9,7 +9,12 @@ import { SonnyError } from '../errors.ts';
 import { findContacts, upsertContact } from './contacts.ts';
 import type { EmailAddress } from './identity-input.ts';
 import { verifyIdentityToken } from './identity-tokens.ts';
-import { bindVisitorToContact, requireActiveVisitor, type VisitorRef } from './visitors.ts';
+import {
+  bindVisitorToContact,
+  isVerifiedAt,
+  requireActiveVisitor,
+  type VisitorRef,
+} from './visitors.ts';
 
 export interface Identity {
   readonly email: EmailAddress;
@@ -53,13 +58,14 @@ export async function identifyVisitor(
  * A visitor bound to another contact gets IDENTITY_CONFLICT: a shared browser must reset
  * before a second person identifies, or they would see the first one's conversations.
  *
- * With a valid identity token the identify is verified: the visitor may from then on read
- * every conversation of the contact, the contact is marked vouched, and the token's signed
- * `name` (else the given one) is stored. An unverified visitor that later presents a valid
- * token for its email is upgraded the same way; a verified one stays verified.
+ * With a valid identity token the identify is verified: the visitor may read every
+ * conversation of the contact until the token's `exp`, the contact is marked vouched, and the
+ * token's signed `name` (else the given one) is stored. An unverified visitor, or one whose
+ * verification lapsed, that later presents a valid token for its email is verified the same
+ * way; a fresh token extends a verification, and an identify without one never ends it.
  * Without a token the identify is unverified: it never renames a vouched contact, and the
- * workspace may refuse it (`requireVerifiedIdentity`) unless the visitor is already verified
- * for this very email. Every check happens before the first write. A first binding or a
+ * workspace may refuse it (`requireVerifiedIdentity`) unless the visitor is verified, right
+ * now, for this very email. Every check happens before the first write. A first binding or a
  * verification is news for the inbox, published when `work` commits.
  * Runs inside `work`: on any error the caller's unit of work rolls everything back.
  */
@@ -82,7 +88,7 @@ export async function identifyVisitorIn(
   }
 
   let name = identity.name;
-  let verified = false;
+  let verifiedUntil: Date | null = null;
   if (identity.identityToken !== null) {
     const claims = await verifyIdentityToken(
       trx,
@@ -91,8 +97,8 @@ export async function identifyVisitorIn(
       identity.email,
     );
     name = claims.name ?? identity.name;
-    verified = true;
-  } else if (!(current.identity_verified && current.contact_id !== null)) {
+    verifiedUntil = claims.expiresAt;
+  } else if (!(isVerifiedAt(current.identity_verified_until) && current.contact_id !== null)) {
     const workspace = await findWorkspace(trx, visitor.workspaceId);
     if (workspace === undefined || workspace.require_verified_identity) {
       throw new SonnyError(
@@ -103,6 +109,7 @@ export async function identifyVisitorIn(
   }
 
   if (current.contact_id === null) await guards.beforeFirstBinding?.();
+  const verified = verifiedUntil !== null;
   const contact = await upsertContact(trx, visitor.workspaceId, identity.email, name, {
     vouch: verified,
   });
@@ -110,6 +117,7 @@ export async function identifyVisitorIn(
   const bound = await bindVisitorToContact(trx, visitor.id, {
     contactId: contact.id,
     verified: verified || current.identity_verified,
+    verifiedUntil,
   });
   const linkedConversationCount = await linkVisitorConversations(trx, visitor.id, contact.id);
   // News for the inbox: the first binding, or a verification. Not a repeat: a widget re-sends

@@ -30,6 +30,11 @@ export interface VerifiedIdentityClaims {
   readonly email: EmailAddress;
   /** The signed `name` claim, if the token carries one. */
   readonly name: string | null;
+  /**
+   * The token's `exp`: a visitor it verifies stays verified until then, exactly. (The clock
+   * skew tolerated on the lifetime limit never lengthens it.)
+   */
+  readonly expiresAt: Date;
 }
 
 /** Validates a requested token lifetime; `null` means one hour. */
@@ -115,6 +120,7 @@ export async function verifyIdentityToken(
   return {
     email: claimed,
     name: typeof nameClaim === 'string' ? parseClaim(() => parseName(nameClaim, 'name')) : null,
+    expiresAt: new Date(Number(payload.exp) * 1000),
   };
 }
 

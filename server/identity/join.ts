@@ -1,4 +1,5 @@
 import { ErrorCode, isUuid } from '../../protocol/index.ts';
+import { isOriginAllowed } from '../access/allowed-origins.ts';
 import { findWorkspaceBySiteId } from '../access/workspaces.ts';
 import type { DomainEventPublisher } from '../conversations/events.ts';
 import type { Db } from '../db/database.ts';
@@ -13,6 +14,8 @@ export type JoinRefusal =
   | { readonly kind: 'malformed-join' }
   | { readonly kind: 'malformed-visitor-id' }
   | { readonly kind: 'unknown-site' }
+  /** The workspace lists allowed origins and the join's `Origin` is not one of them. */
+  | { readonly kind: 'origin-not-allowed' }
   | { readonly kind: 'visitor-ended' }
   /** A limit on new visitors, identifies or contacts refused it; nothing was written. */
   | { readonly kind: 'rate-limited'; readonly retryAfterSeconds: number }
@@ -23,31 +26,40 @@ export type JoinOutcome =
   | { readonly accepted: true; readonly visitor: VisitorRef }
   | { readonly accepted: false; readonly refusal: JoinRefusal };
 
+/** What the transport knows of a join beside its payload. */
+export interface JoinTransport {
+  /** The `Origin` header of the socket's upgrade request; null when there was none. */
+  readonly origin: string | null;
+}
+
 /**
- * Admits a widget's socket: validates the join payload, creates or resumes the visitor and,
- * when the join carries an identity, identifies it, all in one unit of work. A refused join
- * writes and publishes nothing.
+ * Admits a widget's socket: validates the join payload and the page's origin, creates or
+ * resumes the visitor and, when the join carries an identity, identifies it, all in one unit
+ * of work. A refused join writes and publishes nothing.
  */
 export async function joinVisitor(
   db: Db,
   publisher: DomainEventPublisher,
   payload: unknown,
-  guards: JoinGuards = {},
+  options: JoinOptions,
 ): Promise<JoinOutcome> {
   const request = readJoin(payload);
   if (request === null) return refused({ kind: 'malformed-join' });
   if (!isUuid(request.visitorId)) return refused({ kind: 'malformed-visitor-id' });
   const workspace = await findWorkspaceBySiteId(db, request.siteId);
   if (workspace === undefined) return refused({ kind: 'unknown-site' });
+  if (!isOriginAllowed(workspace.allowed_origins, options.origin)) {
+    return refused({ kind: 'origin-not-allowed' });
+  }
 
   try {
     const identity = readIdentity(request);
     return await runUnitOfWork(db, publisher, async (work) => {
       const visitor = await upsertVisitor(work.trx, workspace.id, request.visitorId);
       if (visitor.ended_at !== null) throw new VisitorEnded();
-      if (visitor.created) await guards.afterNewVisitor?.();
+      if (visitor.created) await options.afterNewVisitor?.();
       const ref = { id: visitor.id, workspaceId: workspace.id };
-      if (identity !== null) await identifyVisitorIn(work, ref, identity, guards);
+      if (identity !== null) await identifyVisitorIn(work, ref, identity, options);
       return { accepted: true, visitor: ref } as const;
     });
   } catch (error) {
@@ -68,6 +80,9 @@ export interface JoinGuards extends IdentifyGuards {
   /** After a visitor was created, before the unit of work commits. */
   readonly afterNewVisitor?: () => Promise<void>;
 }
+
+/** What the transport knows of a join, and the checks it runs on it. */
+export interface JoinOptions extends JoinTransport, JoinGuards {}
 
 interface JoinRequest {
   readonly siteId: string;

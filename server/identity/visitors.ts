@@ -72,12 +72,18 @@ export async function lockVisitor(trx: Transaction, visitorId: string): Promise<
 
 /**
  * Binds the visitor to its contact (verified once any identify was), marking when it first
- * identified; returns the row as it is now.
+ * identified; a token's `verifiedUntil` extends its verification to then, never shortens it.
+ * Returns the row as it is now.
  */
 export async function bindVisitorToContact(
   trx: Transaction,
   visitorId: string,
-  contact: { readonly contactId: string; readonly verified: boolean },
+  contact: {
+    readonly contactId: string;
+    readonly verified: boolean;
+    /** The `exp` of the token this identify presented; null for an unverified identify. */
+    readonly verifiedUntil: Date | null;
+  },
 ): Promise<VisitorRow> {
   return trx
     .updateTable('visitors')
@@ -85,10 +91,34 @@ export async function bindVisitorToContact(
       contact_id: contact.contactId,
       identified_at: sql`coalesce(identified_at, now())`,
       identity_verified: contact.verified,
+      ...(contact.verifiedUntil === null
+        ? {}
+        : {
+            identity_verified_until: sql<Date>`greatest(identity_verified_until, ${contact.verifiedUntil}::timestamptz)`,
+          }),
     })
     .where('id', '=', visitorId)
     .returningAll()
     .executeTakeFirstOrThrow();
+}
+
+/**
+ * Whether a verification lasting until `verifiedUntil` holds at `now`. Past it the visitor is
+ * treated as unverified until it presents a fresh token.
+ */
+export function isVerifiedAt(verifiedUntil: Date | null, now: Date = new Date()): boolean {
+  return verifiedUntil !== null && verifiedUntil.getTime() > now.getTime();
+}
+
+/** Until when the visitor's verification holds as stored now; null if it never verified. */
+export async function findVerifiedUntil(db: Executor, visitorId: string): Promise<Date | null> {
+  const row = await db
+    .selectFrom('visitors')
+    .select('identity_verified_until')
+    .where('id', '=', visitorId)
+    .where('ended_at', 'is', null)
+    .executeTakeFirst();
+  return row?.identity_verified_until ?? null;
 }
 
 /** Ends the visitor: its credential can no longer join. Its data stays for the agents. */
@@ -103,6 +133,48 @@ export async function endVisitor(db: Executor, visitor: VisitorRef): Promise<boo
   return result.numUpdatedRows > 0n;
 }
 
+/**
+ * Locks the active visitors bound to the contact, in id order. Writers lock a visitor before
+ * its contact; ending a contact's visitors takes the same order (these, then the contact).
+ */
+export async function lockContactVisitors(
+  trx: Transaction,
+  workspaceId: string,
+  contactId: string,
+): Promise<void> {
+  await trx
+    .selectFrom('visitors')
+    .select('id')
+    .where('workspace_id', '=', workspaceId)
+    .where('contact_id', '=', contactId)
+    .where('ended_at', 'is', null)
+    .orderBy('id')
+    .forUpdate()
+    .execute();
+}
+
+/**
+ * Ends every active visitor bound to the contact; returns their ids. Take the locks first
+ * ({@link lockContactVisitors}, then the contact's): an identify binding another visitor to the
+ * contact meanwhile then either committed before this reads, and its visitor is ended too, or
+ * waits until this commits.
+ */
+export async function endContactVisitors(
+  trx: Transaction,
+  workspaceId: string,
+  contactId: string,
+): Promise<string[]> {
+  const rows = await trx
+    .updateTable('visitors')
+    .set({ ended_at: sql`now()` })
+    .where('workspace_id', '=', workspaceId)
+    .where('contact_id', '=', contactId)
+    .where('ended_at', 'is', null)
+    .returning('id')
+    .execute();
+  return rows.map((row) => row.id);
+}
+
 /** A visitor as the API shows it: identity from its contact, never its credential. */
 export interface VisitorModel {
   readonly id: string;
@@ -110,13 +182,18 @@ export interface VisitorModel {
   readonly contactId: string | null;
   readonly email: string | null;
   readonly name: string | null;
-  /** Bound through a valid identity token: sees every conversation of its contact. */
+  /**
+   * Bound through a valid identity token whose `exp` has not passed (when the model was read):
+   * sees every conversation of its contact.
+   */
   readonly identityVerified: boolean;
+  /** Until when its verification holds; null if it never verified. */
+  readonly identityVerifiedUntil: Date | null;
 }
 
 /** The one mapping from a visitor row and its contact to the API model. */
 export function toVisitor(
-  row: Pick<VisitorRow, 'id' | 'workspace_id' | 'contact_id' | 'identity_verified'>,
+  row: Pick<VisitorRow, 'id' | 'workspace_id' | 'contact_id' | 'identity_verified_until'>,
   contact: { email: string; name: string | null } | null,
 ): VisitorModel {
   return {
@@ -125,7 +202,8 @@ export function toVisitor(
     contactId: row.contact_id,
     email: contact?.email ?? null,
     name: contact?.name ?? null,
-    identityVerified: row.identity_verified,
+    identityVerified: isVerifiedAt(row.identity_verified_until),
+    identityVerifiedUntil: row.identity_verified_until,
   };
 }
 
@@ -146,7 +224,7 @@ function visitorsWithContacts(db: Executor) {
       'visitors.id',
       'visitors.workspace_id',
       'visitors.contact_id',
-      'visitors.identity_verified',
+      'visitors.identity_verified_until',
       'visitors.created_at',
       'contacts.email',
       'contacts.name',

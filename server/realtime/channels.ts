@@ -11,7 +11,7 @@ export const channels = {
   /** A workspace's inbox events (conversations, messages, identifies), for its agents. */
   inboxEvents: (workspaceId: string) =>
     channel<InboxEventModel>(`workspace:${workspaceId}:inbox-events`),
-  /** Visitors that were reset: each instance closes its sockets of that visitor. */
+  /** Visitors that were reset or ended: each instance closes its sockets of that visitor. */
   endedVisitors: channel<{ visitorId: string }>('visitors:ended'),
   /** Agent sessions that logged out: each instance closes the sockets opened with them. */
   endedSessions: channel<{ sessionId: string }>('sessions:ended'),

@@ -28,5 +28,11 @@ function publishEvent(pubsub: PubSub, event: DomainEvent): void {
     case 'inbox-event-appended':
       pubsub.publish(channels.inboxEvents(event.event.workspaceId), event.event);
       return;
+    case 'visitors-ended':
+      // Each instance closes its own sockets of these visitors.
+      for (const visitorId of event.visitorIds) {
+        pubsub.publish(channels.endedVisitors, { visitorId });
+      }
+      return;
   }
 }

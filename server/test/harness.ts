@@ -42,8 +42,11 @@ export interface TestServer {
   createWorkspace(name?: string): Promise<TestWorkspace>;
   /** A new agent of the workspace, logged in: `token` is its session token. */
   createAgent(workspaceId: string): Promise<TestAgent>;
-  /** Opens a widget socket with this join payload. */
-  join(payload: Partial<JoinPayload> & Record<string, unknown>): Promise<WidgetSocket>;
+  /** Opens a widget socket with this join payload, as a page of `origin` when given. */
+  join(
+    payload: Partial<JoinPayload> & Record<string, unknown>,
+    options?: SocketOptions,
+  ): Promise<WidgetSocket>;
   /** Opens an agent's or integrator's socket: `{ authToken }` as the connection_init payload. */
   connect(authToken: string): Promise<WidgetSocket>;
   /** POSTs a GraphQL operation over HTTP, with `Authorization: Bearer <token>` when given. */
@@ -88,8 +91,8 @@ export async function startTestServer(overrides: Partial<Config> = {}): Promise<
       const { token } = await login(app.db, email, password);
       return { id: agent.id, email, password, token };
     },
-    async join(payload) {
-      const socket = openWidgetSocket(wsUrl, payload);
+    async join(payload, options) {
+      const socket = openWidgetSocket(wsUrl, payload, options);
       sockets.add(socket);
       return socket;
     },
@@ -149,7 +152,7 @@ export function sharedTestServer(overrides: Partial<Config> = {}): TestServer {
     },
     createWorkspace: (name) => current().createWorkspace(name),
     createAgent: (workspaceId) => current().createAgent(workspaceId),
-    join: (payload) => current().join(payload),
+    join: (payload, options) => current().join(payload, options),
     connect: (authToken) => current().connect(authToken),
     http: (query, variables, token) => current().http(query, variables, token),
     stop: () => current().stop(),
@@ -209,11 +212,18 @@ export interface Subscription {
   close(): Promise<void>;
 }
 
+/** How a test socket presents itself beyond its connection_init payload. */
+export interface SocketOptions {
+  /** The `Origin` header of the upgrade request, as a browser on that page sends it. */
+  readonly origin?: string;
+  /** Other headers of the upgrade request, e.g. `X-Forwarded-For` to stand for another address. */
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
 export function openWidgetSocket(
   url: string,
   connectionParams: Record<string, unknown>,
-  /** Headers of the upgrade request, e.g. `X-Forwarded-For` to stand for another address. */
-  headers: Record<string, string> = {},
+  options: SocketOptions = {},
 ): WidgetSocket {
   let resolveClosed!: (info: CloseInfo) => void;
   const closed = new Promise<CloseInfo>((resolve) => {
@@ -226,11 +236,12 @@ export function openWidgetSocket(
     rejectJoined = reject;
   });
   joined.catch(() => {});
+  const { origin, headers = {} } = options;
   const client = createClient({
     url,
     webSocketImpl: class extends WebSocket {
       constructor(address: string, protocols?: string | string[]) {
-        super(address, protocols, { headers });
+        super(address, protocols, { headers, ...(origin === undefined ? {} : { origin }) });
       }
     },
     connectionParams,

@@ -1,3 +1,4 @@
+import { MAX_ALLOWED_ORIGINS, parseAllowedOrigins } from '../../access/allowed-origins.ts';
 import { updateWorkspaceSettings } from '../../access/workspaces.ts';
 import type { ContactRow, WorkspaceRow } from '../../db/database.ts';
 import { identifyContact } from '../../identity/identify.ts';
@@ -120,6 +121,9 @@ const UpdateWorkspaceSettingsInput = builder.inputType('UpdateWorkspaceSettingsI
     requireVerifiedIdentity: t.boolean({
       description: 'When on, an identify without a valid identity token is refused.',
     }),
+    allowedOrigins: t.stringList({
+      description: `The origins whose pages may join as visitors, like \`https://app.example.com\` (http or https, a host, an optional port, no path); at most ${MAX_ALLOWED_ORIGINS}. Replaces the list; empty admits any origin.`,
+    }),
   }),
 });
 
@@ -128,9 +132,12 @@ builder.mutationField('updateWorkspaceSettings', (t) =>
     type: Workspace,
     description: 'Changes the workspace’s settings; absent ones stay as they are.',
     args: { input: t.arg({ type: UpdateWorkspaceSettingsInput, required: true }) },
-    resolve: (_root, { input }, context): Promise<WorkspaceRow> =>
-      updateWorkspaceSettings(context.db, context.principal.workspaceId, {
+    resolve: (_root, { input }, context): Promise<WorkspaceRow> => {
+      const origins = input.allowedOrigins ?? null;
+      return updateWorkspaceSettings(context.db, context.principal.workspaceId, {
         requireVerifiedIdentity: input.requireVerifiedIdentity ?? null,
-      }),
+        allowedOrigins: origins && parseAllowedOrigins(origins, 'input.allowedOrigins'),
+      });
+    },
   }),
 );

@@ -10,6 +10,7 @@ import './workspace.ts';
 import './agent.ts';
 import './api-key.ts';
 import './identity-token.ts';
+import './end-sessions.ts';
 
 builder.queryType({});
 builder.mutationType({});

@@ -35,7 +35,7 @@ builder.subscriptionField('visitorEvents', (t) =>
   t.withAuth({ visitor: true }).field({
     type: VisitorEvent,
     description:
-      'New messages in this visitor’s conversations, and for a verified visitor in the conversations of its contact’s verified visitors (its other devices). With `after` (a message id), first replays every later message, then goes live: a reconnecting widget loses nothing. The scope is fixed when the subscription starts: subscribe again after a verified identifyVisitor.',
+      'New messages in this visitor’s conversations, and for a verified visitor in the conversations of its contact’s verified visitors (its other devices). With `after` (a message id), first replays every later message, then goes live: a reconnecting widget loses nothing. The scope is fixed when the subscription starts (subscribe again after a verified identifyVisitor), except that it shrinks to the visitor’s own conversations once its verification expires.',
     args: { after: t.arg.id({ required: false }) },
     subscribe: async (_root, { after }, context) => {
       const { db, pubsub } = context;

@@ -22,7 +22,7 @@ export const Visitor = builder.objectRef<VisitorModel>('Visitor').implement({
     }),
     identityVerified: t.boolean({
       description:
-        'Whether the visitor identified with a valid identity token; only then does it see its contact’s conversations from other devices.',
+        'Whether the visitor identified with a valid identity token whose `exp` has not passed yet; only then does it see its contact’s conversations from other devices. A fresh token extends it.',
       resolve: (visitor) => visitor.identityVerified,
     }),
     conversations: t.field({

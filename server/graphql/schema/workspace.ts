@@ -15,6 +15,10 @@ export const Workspace = builder.objectRef<WorkspaceRow>('Workspace').implement(
     requireVerifiedIdentity: t.exposeBoolean('require_verified_identity', {
       description: 'When on, an identify without a valid identity token is refused.',
     }),
+    allowedOrigins: t.exposeStringList('allowed_origins', {
+      description:
+        'The origins whose pages may join as visitors (the socket’s `Origin` header); empty admits any origin. A join without `Origin` (not a browser) is admitted either way.',
+    }),
     identitySecretKid: t.string({
       description: 'The `kid` of the current identity secret, which new tokens carry.',
       resolve: async (workspace, _args, context) =>

@@ -1,0 +1,66 @@
+// Which pages may join as a workspace's visitors: the workspace's allowed origins, checked
+// against the `Origin` header of the socket's upgrade request.
+import { badUserInput } from '../errors.ts';
+
+/** The most origins a workspace may list. */
+export const MAX_ALLOWED_ORIGINS = 50;
+/** The longest origin accepted, in characters: room for a 253-character host and a port. */
+export const MAX_ORIGIN_LENGTH = 300;
+
+/** `scheme://authority` and at most a trailing slash: no path, query, fragment or user. */
+const ORIGIN_SHAPE = /^[a-z][a-z0-9+.-]*:\/\/[^/?#@\\]+\/?$/i;
+
+/**
+ * Validates a workspace's allowed origins and returns them as browsers send them in `Origin`
+ * (scheme and host lower-cased, a default port dropped, IDN hosts in punycode), duplicates
+ * dropped, in the given order. Each must be `http` or `https`, a host and an optional port,
+ * with no path: BAD_USER_INPUT names the first one that is not (`<field>[index]`).
+ */
+export function parseAllowedOrigins(raw: readonly string[], field: string): string[] {
+  if (raw.length > MAX_ALLOWED_ORIGINS) {
+    throw badUserInput(field, `At most ${MAX_ALLOWED_ORIGINS} allowed origins may be listed.`);
+  }
+  const origins = raw.map((value, index) => {
+    const origin = parseOrigin(value.trim());
+    if (origin === null) {
+      throw badUserInput(
+        `${field}[${index}]`,
+        `“${shorten(value)}” is not an origin: give http:// or https://, a host and an optional port, with no path (like https://app.example.com).`,
+      );
+    }
+    return origin;
+  });
+  return [...new Set(origins)];
+}
+
+/**
+ * Whether a join whose upgrade request carried `origin` may use the workspace: always when
+ * the workspace lists no origin, or when the request had no `Origin` header (not a browser:
+ * such a client could send any header it likes, so refusing it would prove nothing).
+ */
+export function isOriginAllowed(allowed: readonly string[], origin: string | null): boolean {
+  if (allowed.length === 0 || origin === null) return true;
+  const normalized = parseOrigin(origin);
+  return normalized !== null && allowed.includes(normalized);
+}
+
+/** The serialised origin of `value`, or null when it is not an http(s) origin. */
+function parseOrigin(value: string): string | null {
+  if (value.length > MAX_ORIGIN_LENGTH || !ORIGIN_SHAPE.test(value)) return null;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return null;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
+  // No wildcards: a literal `*` host would never match, so it is a mistake worth naming.
+  if (url.hostname === '' || url.hostname.includes('*')) return null;
+  return url.origin;
+}
+
+/** A value short enough to quote in a message. */
+function shorten(value: string): string {
+  const characters = [...value];
+  return characters.length > 60 ? `${characters.slice(0, 60).join('')}…` : value;
+}
