@@ -141,7 +141,10 @@ export const ErrorCode = {
   FORBIDDEN: 'FORBIDDEN',
   /** The identity token was signed for another email, with an unknown kid, or tampered with. */
   IDENTITY_VERIFICATION_FAILED: 'IDENTITY_VERIFICATION_FAILED',
-  /** The identity token's `exp` has passed: mint a fresh one. */
+  /**
+   * The identity token's `exp` has passed, or it was issued before the person's sessions were
+   * ended (`endContactSessions`): mint a fresh one.
+   */
   IDENTITY_TOKEN_EXPIRED: 'IDENTITY_TOKEN_EXPIRED',
   /** The workspace accepts only verified identifies (`requireVerifiedIdentity`). */
   IDENTITY_VERIFICATION_REQUIRED: 'IDENTITY_VERIFICATION_REQUIRED',

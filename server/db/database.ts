@@ -97,6 +97,8 @@ export interface ContactsTable {
   last_seen_at: CreatedAt;
   /** When a verified identify or an integrator first vouched for this contact. */
   verified_at: NullableTimestamp;
+  /** When its sessions were last ended: identity tokens issued before then no longer verify. */
+  sessions_ended_at: NullableTimestamp;
 }
 
 export interface VisitorsTable {

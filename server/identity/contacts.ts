@@ -125,6 +125,32 @@ export async function findContactIdByEmail(
 }
 
 /**
+ * Marks the contact's sessions ended now: identity tokens issued before this second no longer
+ * verify (see {@link tokenPredatesEndedSessions}).
+ */
+export async function markContactSessionsEnded(trx: Transaction, contactId: string): Promise<void> {
+  await trx
+    .updateTable('contacts')
+    .set({ sessions_ended_at: sql`now()` })
+    .where('id', '=', contactId)
+    .execute();
+}
+
+/**
+ * Whether a token issued at `issuedAt` (its `iat`) predates the contact's ended sessions, and
+ * so may have been copied along with one of them. `iat` counts whole seconds: a token of the
+ * very second the sessions ended passes, so a page that re-renders at once with a fresh token
+ * works.
+ */
+export function tokenPredatesEndedSessions(
+  issuedAt: Date,
+  contact: Pick<ContactRow, 'sessions_ended_at'>,
+): boolean {
+  const ended = contact.sessions_ended_at;
+  return ended !== null && issuedAt.getTime() < Math.floor(ended.getTime() / 1000) * 1000;
+}
+
+/**
  * Locks the contact's row until the transaction ends. Writers of messages into the contact's
  * conversations take it, because its verified visitors replay them by seq across all its
  * visitors: serialising the contact's writes makes seq order equal commit order there too.

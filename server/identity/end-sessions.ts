@@ -3,7 +3,12 @@ import type { DomainEventPublisher } from '../conversations/events.ts';
 import type { Db } from '../db/database.ts';
 import { runUnitOfWork } from '../db/unit-of-work.ts';
 import { notFound } from '../errors.ts';
-import { findContactIdByEmail, findContacts, lockContact } from './contacts.ts';
+import {
+  findContactIdByEmail,
+  findContacts,
+  lockContact,
+  markContactSessionsEnded,
+} from './contacts.ts';
 import type { EmailAddress } from './identity-input.ts';
 import {
   endContactVisitors,
@@ -27,9 +32,11 @@ export type ContactSelector = { readonly contactId: string } | { readonly email:
 
 /**
  * Ends every visitor bound to the contact, on every device: their visitorIds can no longer
- * join, and their open sockets are closed once this commits. What they wrote stays for the
- * agents. A visitor that identifies as the contact afterwards starts a new session. Returns
- * how many visitors were ended; NOT_FOUND when the workspace has no such contact.
+ * join, and their open sockets are closed once this commits. Identity tokens issued before
+ * now no longer verify, so a token copied along with a visitorId dies with it. What they wrote
+ * stays for the agents. A visitor that identifies as the contact afterwards, with a fresh
+ * token or none, starts a new session. Returns how many visitors were ended; NOT_FOUND when
+ * the workspace has no such contact.
  */
 export async function endContactSessions(
   db: Db,
@@ -45,6 +52,7 @@ export async function endContactSessions(
   return runUnitOfWork(db, publisher, async (work) => {
     await lockContactVisitors(work.trx, workspaceId, contactId);
     await lockContact(work.trx, contactId);
+    await markContactSessionsEnded(work.trx, contactId);
     const visitorIds = await endContactVisitors(work.trx, workspaceId, contactId);
     if (visitorIds.length > 0) work.record({ kind: 'visitors-ended', visitorIds });
     return visitorIds.length;

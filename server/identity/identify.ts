@@ -6,9 +6,9 @@ import { appendInboxEvent, type InboxEventAppended } from '../conversations/inbo
 import type { ContactRow, Db, VisitorRow } from '../db/database.ts';
 import { runUnitOfWork, type UnitOfWork } from '../db/unit-of-work.ts';
 import { SonnyError } from '../errors.ts';
-import { findContacts, upsertContact } from './contacts.ts';
+import { findContacts, tokenPredatesEndedSessions, upsertContact } from './contacts.ts';
 import type { EmailAddress } from './identity-input.ts';
-import { verifyIdentityToken } from './identity-tokens.ts';
+import { type VerifiedIdentityClaims, verifyIdentityToken } from './identity-tokens.ts';
 import {
   bindVisitorToContact,
   isVerifiedAt,
@@ -62,11 +62,14 @@ export async function identifyVisitor(
  * conversation of the contact until the token's `exp`, the contact is marked vouched, and the
  * token's signed `name` (else the given one) is stored. An unverified visitor, or one whose
  * verification lapsed, that later presents a valid token for its email is verified the same
- * way; a fresh token extends a verification, and an identify without one never ends it.
+ * way; a fresh token extends a verification, and an identify without one never ends it. A
+ * token issued before the contact's sessions were ended counts as expired.
  * Without a token the identify is unverified: it never renames a vouched contact, and the
  * workspace may refuse it (`requireVerifiedIdentity`) unless the visitor is verified, right
- * now, for this very email. Every check happens before the first write. A first binding or a
- * verification is news for the inbox, published when `work` commits.
+ * now, for this very email. Every check happens before the first write but one: whether the
+ * token predates the contact's ended sessions is read under the contact's lock, after its
+ * upsert, which a refusal rolls back. A first binding or a verification is news for the
+ * inbox, published when `work` commits.
  * Runs inside `work`: on any error the caller's unit of work rolls everything back.
  */
 export async function identifyVisitorIn(
@@ -88,16 +91,15 @@ export async function identifyVisitorIn(
   }
 
   let name = identity.name;
-  let verifiedUntil: Date | null = null;
+  let claims: VerifiedIdentityClaims | null = null;
   if (identity.identityToken !== null) {
-    const claims = await verifyIdentityToken(
+    claims = await verifyIdentityToken(
       trx,
       visitor.workspaceId,
       identity.identityToken,
       identity.email,
     );
     name = claims.name ?? identity.name;
-    verifiedUntil = claims.expiresAt;
   } else if (!(isVerifiedAt(current.identity_verified_until) && current.contact_id !== null)) {
     const workspace = await findWorkspace(trx, visitor.workspaceId);
     if (workspace === undefined || workspace.require_verified_identity) {
@@ -109,15 +111,22 @@ export async function identifyVisitorIn(
   }
 
   if (current.contact_id === null) await guards.beforeFirstBinding?.();
-  const verified = verifiedUntil !== null;
+  const verified = claims !== null;
   const contact = await upsertContact(trx, visitor.workspaceId, identity.email, name, {
     vouch: verified,
   });
+  // Read under the contact's lock, so a concurrent endContactSessions is either seen or waits.
+  if (claims !== null && tokenPredatesEndedSessions(claims.issuedAt, contact)) {
+    throw new SonnyError(
+      ErrorCode.IDENTITY_TOKEN_EXPIRED,
+      'The identity token was issued before this person’s sessions were ended; ask your backend for a fresh one.',
+    );
+  }
   if (contact.created) await guards.afterNewContact?.(visitor.workspaceId);
   const bound = await bindVisitorToContact(trx, visitor.id, {
     contactId: contact.id,
     verified: verified || current.identity_verified,
-    verifiedUntil,
+    verifiedUntil: claims?.expiresAt ?? null,
   });
   const linkedConversationCount = await linkVisitorConversations(trx, visitor.id, contact.id);
   // News for the inbox: the first binding, or a verification. Not a repeat: a widget re-sends

@@ -35,6 +35,11 @@ export interface VerifiedIdentityClaims {
    * skew tolerated on the lifetime limit never lengthens it.)
    */
   readonly expiresAt: Date;
+  /**
+   * The token's `iat`; for a token without one, the earliest it can have been issued: its
+   * `exp` less the longest lifetime and the clock skew.
+   */
+  readonly issuedAt: Date;
 }
 
 /** Validates a requested token lifetime; `null` means one hour. */
@@ -121,6 +126,12 @@ export async function verifyIdentityToken(
     email: claimed,
     name: typeof nameClaim === 'string' ? parseClaim(() => parseName(nameClaim, 'name')) : null,
     expiresAt: new Date(Number(payload.exp) * 1000),
+    // jose checked that `iat`, when present, is a number.
+    issuedAt: new Date(
+      (payload.iat === undefined
+        ? Number(payload.exp) - MAX_TOKEN_LIFETIME_SECONDS - CLOCK_SKEW_SECONDS
+        : Number(payload.iat)) * 1000,
+    ),
   };
 }
 

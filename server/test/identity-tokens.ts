@@ -11,19 +11,25 @@ export interface IdentitySecret {
 /**
  * Mints an identity token the way an integrator's backend does with plain `jose`: HS256 over
  * the UTF-8 bytes of the secret, `kid` header, `email`, optional `name`, `iat`, `exp`.
- * `expiresIn` may be negative (an expired token); `alg` another HMAC algorithm.
+ * `expiresIn` may be negative (an expired token); `alg` another HMAC algorithm; `issuedAgo`
+ * moves `iat` that many seconds into the past (an hour for an expired token by default), and
+ * `null` leaves `iat` out.
  */
 export async function mintIdentityToken(
   secret: IdentitySecret,
   claims: { email: string; name?: string },
-  { expiresIn = 600, alg = 'HS256' }: { expiresIn?: number; alg?: string } = {},
+  {
+    expiresIn = 600,
+    alg = 'HS256',
+    issuedAgo = expiresIn < 0 ? 3600 : 0,
+  }: { expiresIn?: number; alg?: string; issuedAgo?: number | null } = {},
 ): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
-  return new SignJWT(claims)
+  const jwt = new SignJWT(claims)
     .setProtectedHeader({ alg, typ: 'JWT', kid: secret.kid })
-    .setIssuedAt(now - (expiresIn < 0 ? 3600 : 0))
-    .setExpirationTime(now + expiresIn)
-    .sign(new TextEncoder().encode(secret.secret));
+    .setExpirationTime(now + expiresIn);
+  if (issuedAgo !== null) jwt.setIssuedAt(now - issuedAgo);
+  return jwt.sign(new TextEncoder().encode(secret.secret));
 }
 
 /** The token with one character of its signature changed. */
