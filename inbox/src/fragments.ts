@@ -89,6 +89,7 @@ export const WorkspaceFields = graphql(`
     siteId
     requireVerifiedIdentity
     identitySecretKid
+    allowedOrigins
   }
 `);
 

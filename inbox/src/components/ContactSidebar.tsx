@@ -3,6 +3,7 @@ import { formatDate } from '../format.ts';
 import type { ConversationSummary } from '../fragments.ts';
 import { useContact } from '../hooks/useContact.ts';
 import { ContactDates } from './ContactDates.tsx';
+import { EndSessions } from './EndSessions.tsx';
 import { ErrorMessage } from './ErrorMessage.tsx';
 import { IdentityLine } from './IdentityLine.tsx';
 import { OtherConversations } from './OtherConversations.tsx';
@@ -26,6 +27,7 @@ export function ContactSidebar(props: { conversation: ConversationSummary }) {
             <dt>First seen</dt>
             <dd>{formatDate(props.conversation.createdAt)}</dd>
           </dl>
+          <EndSessions owner={{ visitorId: props.conversation.visitor.id }} />
         </>
       ) : (
         <>
@@ -36,6 +38,7 @@ export function ContactSidebar(props: { conversation: ConversationSummary }) {
             contactVerified={contact.verified}
           />
           <ContactDetails contactId={contact.id} conversationId={props.conversation.id} />
+          <EndSessions owner={{ contactId: contact.id }} />
         </>
       )}
     </aside>

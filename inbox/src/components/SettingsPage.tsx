@@ -1,6 +1,7 @@
 import { useQuery } from 'urql';
 import { toInboxError } from '../errors.ts';
 import { graphql } from '../gql/index.ts';
+import { AllowedOrigins } from './AllowedOrigins.tsx';
 import { ApiKeys } from './ApiKeys.tsx';
 import { ErrorMessage } from './ErrorMessage.tsx';
 import { IdentitySettings } from './IdentitySettings.tsx';
@@ -34,6 +35,7 @@ export function SettingsPage() {
       <ErrorMessage error={result.error ? toInboxError(result.error) : null} />
       <InstallSnippet siteId={data.workspace.siteId} />
       <IdentitySettings workspace={data.workspace} onChanged={reload} />
+      <AllowedOrigins workspace={data.workspace} onChanged={reload} />
       <ApiKeys apiKeys={data.apiKeys} onChanged={reload} />
     </div>
   );

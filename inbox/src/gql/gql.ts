@@ -15,11 +15,14 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  */
 type Documents = {
     "\n  mutation Logout {\n    logout\n  }\n": typeof types.LogoutDocument,
+    "\n  mutation UpdateAllowedOrigins($input: UpdateWorkspaceSettingsInput!) {\n    updateWorkspaceSettings(input: $input) {\n      ...WorkspaceFields\n    }\n  }\n": typeof types.UpdateAllowedOriginsDocument,
     "\n  mutation CreateApiKey {\n    createApiKey {\n      apiKey {\n        ...ApiKeyFields\n      }\n      secret\n    }\n  }\n": typeof types.CreateApiKeyDocument,
     "\n  mutation RevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id) {\n      ...ApiKeyFields\n    }\n  }\n": typeof types.RevokeApiKeyDocument,
     "\n  mutation Reply($input: ReplyToConversationInput!) {\n    replyToConversation(input: $input) {\n      ...MessageFields\n    }\n  }\n": typeof types.ReplyDocument,
     "\n  mutation CloseConversation($id: ID!) {\n    closeConversation(id: $id) {\n      ...ConversationFields\n    }\n  }\n": typeof types.CloseConversationDocument,
     "\n  mutation ReopenConversation($id: ID!) {\n    reopenConversation(id: $id) {\n      ...ConversationFields\n    }\n  }\n": typeof types.ReopenConversationDocument,
+    "\n  mutation EndContactSessions($input: EndContactSessionsInput!) {\n    endContactSessions(input: $input) {\n      endedVisitorCount\n    }\n  }\n": typeof types.EndContactSessionsDocument,
+    "\n  mutation EndVisitorSession($input: EndVisitorSessionInput!) {\n    endVisitorSession(input: $input) {\n      endedVisitorCount\n    }\n  }\n": typeof types.EndVisitorSessionDocument,
     "\n  mutation UpdateWorkspaceSettings($input: UpdateWorkspaceSettingsInput!) {\n    updateWorkspaceSettings(input: $input) {\n      ...WorkspaceFields\n    }\n  }\n": typeof types.UpdateWorkspaceSettingsDocument,
     "\n  mutation RotateIdentitySecret {\n    rotateIdentitySecret {\n      kid\n      secret\n      previousKidExpiresAt\n    }\n  }\n": typeof types.RotateIdentitySecretDocument,
     "\n  mutation Login($email: String!, $password: String!) {\n    login(email: $email, password: $password) {\n      token\n      expiresAt\n      agent {\n        id\n        email\n        name\n      }\n    }\n  }\n": typeof types.LoginDocument,
@@ -30,7 +33,7 @@ type Documents = {
     "\n  fragment ConversationFields on Conversation {\n    id\n    status\n    createdAt\n    lastActivityAt\n    identityVerified\n    unreadCount\n    contact {\n      ...ContactFields\n    }\n    visitor {\n      id\n    }\n    lastMessage {\n      ...MessageFields\n    }\n  }\n": typeof types.ConversationFieldsFragmentDoc,
     "\n  fragment InboxEventFields on InboxEvent {\n    id\n    kind\n    createdAt\n    conversation {\n      ...ConversationFields\n    }\n    message {\n      ...MessageFields\n    }\n    contact {\n      ...ContactFields\n    }\n    visitor {\n      id\n      identityVerified\n    }\n  }\n": typeof types.InboxEventFieldsFragmentDoc,
     "\n  fragment PageFields on PageInfo {\n    hasNextPage\n    endCursor\n  }\n": typeof types.PageFieldsFragmentDoc,
-    "\n  fragment WorkspaceFields on Workspace {\n    id\n    name\n    siteId\n    requireVerifiedIdentity\n    identitySecretKid\n  }\n": typeof types.WorkspaceFieldsFragmentDoc,
+    "\n  fragment WorkspaceFields on Workspace {\n    id\n    name\n    siteId\n    requireVerifiedIdentity\n    identitySecretKid\n    allowedOrigins\n  }\n": typeof types.WorkspaceFieldsFragmentDoc,
     "\n  fragment ApiKeyFields on ApiKey {\n    id\n    prefix\n    createdAt\n    lastUsedAt\n    revokedAt\n  }\n": typeof types.ApiKeyFieldsFragmentDoc,
     "\n  query Contact($id: ID!) {\n    contact(id: $id) {\n      ...ContactFields\n      createdAt\n      lastSeenAt\n      conversations {\n        ...ConversationFields\n      }\n    }\n  }\n": typeof types.ContactDocument,
     "\n  query Contacts($search: String, $first: Int, $after: String) {\n    contacts(search: $search, first: $first, after: $after) {\n      edges {\n        node {\n          ...ContactFields\n          lastSeenAt\n        }\n      }\n      pageInfo {\n        ...PageFields\n      }\n    }\n  }\n": typeof types.ContactsDocument,
@@ -40,11 +43,14 @@ type Documents = {
 };
 const documents: Documents = {
     "\n  mutation Logout {\n    logout\n  }\n": types.LogoutDocument,
+    "\n  mutation UpdateAllowedOrigins($input: UpdateWorkspaceSettingsInput!) {\n    updateWorkspaceSettings(input: $input) {\n      ...WorkspaceFields\n    }\n  }\n": types.UpdateAllowedOriginsDocument,
     "\n  mutation CreateApiKey {\n    createApiKey {\n      apiKey {\n        ...ApiKeyFields\n      }\n      secret\n    }\n  }\n": types.CreateApiKeyDocument,
     "\n  mutation RevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id) {\n      ...ApiKeyFields\n    }\n  }\n": types.RevokeApiKeyDocument,
     "\n  mutation Reply($input: ReplyToConversationInput!) {\n    replyToConversation(input: $input) {\n      ...MessageFields\n    }\n  }\n": types.ReplyDocument,
     "\n  mutation CloseConversation($id: ID!) {\n    closeConversation(id: $id) {\n      ...ConversationFields\n    }\n  }\n": types.CloseConversationDocument,
     "\n  mutation ReopenConversation($id: ID!) {\n    reopenConversation(id: $id) {\n      ...ConversationFields\n    }\n  }\n": types.ReopenConversationDocument,
+    "\n  mutation EndContactSessions($input: EndContactSessionsInput!) {\n    endContactSessions(input: $input) {\n      endedVisitorCount\n    }\n  }\n": types.EndContactSessionsDocument,
+    "\n  mutation EndVisitorSession($input: EndVisitorSessionInput!) {\n    endVisitorSession(input: $input) {\n      endedVisitorCount\n    }\n  }\n": types.EndVisitorSessionDocument,
     "\n  mutation UpdateWorkspaceSettings($input: UpdateWorkspaceSettingsInput!) {\n    updateWorkspaceSettings(input: $input) {\n      ...WorkspaceFields\n    }\n  }\n": types.UpdateWorkspaceSettingsDocument,
     "\n  mutation RotateIdentitySecret {\n    rotateIdentitySecret {\n      kid\n      secret\n      previousKidExpiresAt\n    }\n  }\n": types.RotateIdentitySecretDocument,
     "\n  mutation Login($email: String!, $password: String!) {\n    login(email: $email, password: $password) {\n      token\n      expiresAt\n      agent {\n        id\n        email\n        name\n      }\n    }\n  }\n": types.LoginDocument,
@@ -55,7 +61,7 @@ const documents: Documents = {
     "\n  fragment ConversationFields on Conversation {\n    id\n    status\n    createdAt\n    lastActivityAt\n    identityVerified\n    unreadCount\n    contact {\n      ...ContactFields\n    }\n    visitor {\n      id\n    }\n    lastMessage {\n      ...MessageFields\n    }\n  }\n": types.ConversationFieldsFragmentDoc,
     "\n  fragment InboxEventFields on InboxEvent {\n    id\n    kind\n    createdAt\n    conversation {\n      ...ConversationFields\n    }\n    message {\n      ...MessageFields\n    }\n    contact {\n      ...ContactFields\n    }\n    visitor {\n      id\n      identityVerified\n    }\n  }\n": types.InboxEventFieldsFragmentDoc,
     "\n  fragment PageFields on PageInfo {\n    hasNextPage\n    endCursor\n  }\n": types.PageFieldsFragmentDoc,
-    "\n  fragment WorkspaceFields on Workspace {\n    id\n    name\n    siteId\n    requireVerifiedIdentity\n    identitySecretKid\n  }\n": types.WorkspaceFieldsFragmentDoc,
+    "\n  fragment WorkspaceFields on Workspace {\n    id\n    name\n    siteId\n    requireVerifiedIdentity\n    identitySecretKid\n    allowedOrigins\n  }\n": types.WorkspaceFieldsFragmentDoc,
     "\n  fragment ApiKeyFields on ApiKey {\n    id\n    prefix\n    createdAt\n    lastUsedAt\n    revokedAt\n  }\n": types.ApiKeyFieldsFragmentDoc,
     "\n  query Contact($id: ID!) {\n    contact(id: $id) {\n      ...ContactFields\n      createdAt\n      lastSeenAt\n      conversations {\n        ...ConversationFields\n      }\n    }\n  }\n": types.ContactDocument,
     "\n  query Contacts($search: String, $first: Int, $after: String) {\n    contacts(search: $search, first: $first, after: $after) {\n      edges {\n        node {\n          ...ContactFields\n          lastSeenAt\n        }\n      }\n      pageInfo {\n        ...PageFields\n      }\n    }\n  }\n": types.ContactsDocument,
@@ -85,6 +91,10 @@ export function graphql(source: "\n  mutation Logout {\n    logout\n  }\n"): (ty
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "\n  mutation UpdateAllowedOrigins($input: UpdateWorkspaceSettingsInput!) {\n    updateWorkspaceSettings(input: $input) {\n      ...WorkspaceFields\n    }\n  }\n"): (typeof documents)["\n  mutation UpdateAllowedOrigins($input: UpdateWorkspaceSettingsInput!) {\n    updateWorkspaceSettings(input: $input) {\n      ...WorkspaceFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "\n  mutation CreateApiKey {\n    createApiKey {\n      apiKey {\n        ...ApiKeyFields\n      }\n      secret\n    }\n  }\n"): (typeof documents)["\n  mutation CreateApiKey {\n    createApiKey {\n      apiKey {\n        ...ApiKeyFields\n      }\n      secret\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
@@ -102,6 +112,14 @@ export function graphql(source: "\n  mutation CloseConversation($id: ID!) {\n   
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation ReopenConversation($id: ID!) {\n    reopenConversation(id: $id) {\n      ...ConversationFields\n    }\n  }\n"): (typeof documents)["\n  mutation ReopenConversation($id: ID!) {\n    reopenConversation(id: $id) {\n      ...ConversationFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation EndContactSessions($input: EndContactSessionsInput!) {\n    endContactSessions(input: $input) {\n      endedVisitorCount\n    }\n  }\n"): (typeof documents)["\n  mutation EndContactSessions($input: EndContactSessionsInput!) {\n    endContactSessions(input: $input) {\n      endedVisitorCount\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation EndVisitorSession($input: EndVisitorSessionInput!) {\n    endVisitorSession(input: $input) {\n      endedVisitorCount\n    }\n  }\n"): (typeof documents)["\n  mutation EndVisitorSession($input: EndVisitorSessionInput!) {\n    endVisitorSession(input: $input) {\n      endedVisitorCount\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -145,7 +163,7 @@ export function graphql(source: "\n  fragment PageFields on PageInfo {\n    hasN
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment WorkspaceFields on Workspace {\n    id\n    name\n    siteId\n    requireVerifiedIdentity\n    identitySecretKid\n  }\n"): (typeof documents)["\n  fragment WorkspaceFields on Workspace {\n    id\n    name\n    siteId\n    requireVerifiedIdentity\n    identitySecretKid\n  }\n"];
+export function graphql(source: "\n  fragment WorkspaceFields on Workspace {\n    id\n    name\n    siteId\n    requireVerifiedIdentity\n    identitySecretKid\n    allowedOrigins\n  }\n"): (typeof documents)["\n  fragment WorkspaceFields on Workspace {\n    id\n    name\n    siteId\n    requireVerifiedIdentity\n    identitySecretKid\n    allowedOrigins\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
