@@ -44,7 +44,7 @@ export function AllowedOrigins(props: { workspace: Workspace; onChanged: () => v
         off other websites, not away from scripts.
       </p>
       <form className="origins" onSubmit={onSubmit}>
-        <label htmlFor="allowed-origins">Allowed origins</label>
+        <label htmlFor="allowed-origins">Origins, one per line</label>
         <textarea
           id="allowed-origins"
           rows={4}
