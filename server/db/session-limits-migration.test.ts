@@ -14,7 +14,7 @@ const BEFORE = '2026_11_25_08_00_00_create_agents_and_identity_secrets';
 const migrationFolder = fileURLToPath(new URL('../../migrations', import.meta.url));
 
 let database: DatabaseHandle;
-const ids: Record<string, string> = {};
+const ids = { workspace: '', contact: '', verified: '', unverified: '' };
 let migratedAt: Date;
 
 async function insert(table: string, values: Record<string, unknown>): Promise<string> {
@@ -76,18 +76,18 @@ describe('the migrations to allowed origins, lapsing verification and ended sess
       .where('workspace_id', '=', ids.workspace)
       .execute();
     const byId = new Map(rows.map((row) => [row.id, row]));
-    const verified = byId.get(ids.verified ?? '');
+    const verified = byId.get(ids.verified);
     // Still verified once (its conversations stay in the history), reading it no longer.
     expect(verified?.identity_verified).toBe(true);
     expect(verified?.identity_verified_until?.getTime()).toBeLessThanOrEqual(migratedAt.getTime());
-    expect(byId.get(ids.unverified ?? '')?.identity_verified_until).toBeNull();
+    expect(byId.get(ids.unverified)?.identity_verified_until).toBeNull();
   });
 
   it('leave every contact with sessions never ended', async () => {
     const contact = await database.db
       .selectFrom('contacts')
       .select('sessions_ended_at')
-      .where('id', '=', ids.contact ?? '')
+      .where('id', '=', ids.contact)
       .executeTakeFirstOrThrow();
     expect(contact.sessions_ended_at).toBeNull();
   });
