@@ -7,37 +7,47 @@ import { channels } from './channels.ts';
 import type { PubSub } from './pubsub.ts';
 
 /**
+ * Follows a visitor's scope through a subscription: a verified scope holds until its
+ * verification expires, then shrinks to the visitor's own conversations, unless a fresh token
+ * extended the verification meanwhile (read again from the database once the known expiry has
+ * passed). Every read of a live subscription, live or caught up, asks it first.
+ */
+export function trackScope(db: Executor, scope: VisitorScope): () => Promise<VisitorScope> {
+  if (scope.kind === 'visitor') return async () => scope;
+  const own = ownScope(scope.visitorId);
+  let verifiedUntil: Date | null = scope.verifiedUntil;
+  return async () => {
+    if (isVerifiedAt(verifiedUntil)) return scope;
+    verifiedUntil = await findVerifiedUntil(db, scope.visitorId);
+    return isVerifiedAt(verifiedUntil) ? scope : own;
+  };
+}
+
+/**
  * Listens to every new message of the scope, in publication order. A verified visitor
  * listens on its contact's channel, which also carries messages of the contact's unverified
  * visitors: those are dropped after a look-up (a conversation once visible stays visible,
- * so only visible ones are remembered). Once the scope's verification has expired, each
- * message is checked afresh: if the visitor presented no fresh token meanwhile, only messages
- * of its own conversations still go through.
+ * so only visible ones are remembered). Each message is checked against `currentScope`: once
+ * the verification has expired, only messages of the visitor's own conversations go through.
  */
 export function listenToScope(
   db: Executor,
   pubsub: PubSub,
   scope: VisitorScope,
   onMessage: (message: MessageModel) => void,
+  currentScope: () => Promise<VisitorScope> = trackScope(db, scope),
 ): () => void {
   if (scope.kind === 'visitor') {
     return pubsub.listen(channels.visitorMessages(scope.visitorId), onMessage);
   }
   const visible = new Set<string>();
-  let verifiedUntil: Date | null = scope.verifiedUntil;
   let delivered = Promise.resolve();
-  /** The scope that holds now: the contact's while verified, else the visitor's own. */
-  const currentScope = async (): Promise<VisitorScope> => {
-    if (isVerifiedAt(verifiedUntil)) return scope;
-    // Read again: a fresh verified identify may have extended the verification.
-    verifiedUntil = await findVerifiedUntil(db, scope.visitorId);
-    if (isVerifiedAt(verifiedUntil)) return scope;
-    visible.clear();
-    return ownScope(scope.visitorId);
-  };
   const admit = async (message: MessageModel): Promise<boolean> => {
     const current = await currentScope();
-    if (current !== scope) return isScopeConversation(db, current, message.conversationId);
+    if (current !== scope) {
+      visible.clear();
+      return isScopeConversation(db, current, message.conversationId);
+    }
     if (visible.has(message.conversationId)) return true;
     const found = await isScopeConversation(db, scope, message.conversationId);
     if (found) visible.add(message.conversationId);

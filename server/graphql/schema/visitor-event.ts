@@ -10,7 +10,7 @@ import type { Db } from '../../db/database.ts';
 import { badUserInput } from '../../errors.ts';
 import { loadVisitor } from '../../identity/visitors.ts';
 import { replayThenLive } from '../../realtime/replay.ts';
-import { listenToScope } from '../../realtime/scope-messages.ts';
+import { listenToScope, trackScope } from '../../realtime/scope-messages.ts';
 import { builder } from '../builder.ts';
 import { Message } from './message.ts';
 
@@ -40,12 +40,14 @@ builder.subscriptionField('visitorEvents', (t) =>
     subscribe: async (_root, { after }, context) => {
       const { db, pubsub } = context;
       const scope = visitorScope(await loadVisitor(db, context.visitorSession.visitor));
+      // Live and caught-up reads alike narrow once a verification expires.
+      const currentScope = trackScope(db, scope);
       return replayThenLive<MessageModel>({
-        listen: (onMessage) => listenToScope(db, pubsub, scope, onMessage),
+        listen: (onMessage) => listenToScope(db, pubsub, scope, onMessage, currentScope),
         onResumed: (listener) => pubsub.onResumed(listener),
         after: after ? await seqOfVisibleMessage(db, scope, after) : null,
         newestPosition: () => newestScopeMessageSeq(db, scope),
-        loadAfter: (seq) => listScopeMessagesAfter(db, scope, seq),
+        loadAfter: async (seq) => listScopeMessagesAfter(db, await currentScope(), seq),
         key: (message) => message.id,
         position: (message) => message.seq,
       });
