@@ -1,5 +1,4 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createYoga } from 'graphql-yoga';
 import type { Redis } from 'ioredis';
 import { CloseCode, ForbiddenReason, GRAPHQL_PATH, UnauthorizedReason } from '../protocol/index.ts';
@@ -13,10 +12,18 @@ import { migrateToLatest } from './db/migrate.ts';
 import type { Context } from './graphql/context.ts';
 import { createErrorMasker } from './graphql/errors.ts';
 import { useQueryLimits } from './graphql/limits.ts';
+import { useOperationObserver } from './graphql/operation-observer.ts';
 import { schema } from './graphql/schema/index.ts';
 import { useSchemaVisibility } from './graphql/schema-visibility.ts';
 import { type SocketContext, serveGraphqlWs } from './graphql/websocket.ts';
+import { opsEndpoints } from './ops/endpoints.ts';
+import { listeningOrigin } from './ops/listening-origin.ts';
+import { LIVENESS_PATH } from './ops/liveness.ts';
+import { createLogger, type Logger } from './ops/logger.ts';
+import { createMetrics } from './ops/metrics.ts';
+import { observeRateLimits } from './ops/observed-rate-limits.ts';
 import { READINESS_PATH } from './ops/readiness.ts';
+import { REQUEST_ID_HEADER, requestIdFrom } from './ops/request-id.ts';
 import { channels } from './realtime/channels.ts';
 import { publisherOver } from './realtime/event-publisher.ts';
 import { OwnedSockets } from './realtime/owned-sockets.ts';
@@ -29,13 +36,17 @@ export interface App {
   readonly db: Db;
   /** Which database engine the app runs on. */
   readonly engine: 'pglite' | 'postgres';
+  /** Where the app logs; the one given in {@link AppOptions}, or its own on stdout. */
+  readonly logger: Logger;
   /** Listens on the configured port; resolves once accepting connections. */
   start(): Promise<void>;
   /** The origin the server listens on, e.g. `http://localhost:4000`. Only after `start()`. */
   origin(): string;
+  /** The origin of the METRICS_PORT listener; null without one. Only after `start()`. */
+  metricsOrigin(): string | null;
   /**
-   * True once `stop()` began: `/readyz` answers 503 `{"status":"draining"}`, so a load
-   * balancer stops sending traffic here, and every other new request answers 503.
+   * True once `stop()` began: `/readyz` answers 503 `"status":"draining"`, so a load balancer
+   * stops sending traffic here, and every other new request but `/healthz` answers 503.
    */
   readonly draining: boolean;
   /**
@@ -45,6 +56,12 @@ export interface App {
    * the rate limits' Redis and the database. Calling it again returns the same shutdown.
    */
   stop(): Promise<void>;
+}
+
+/** What a caller may give {@link buildApp} beside the configuration. */
+export interface AppOptions {
+  /** The logger to write to (a test reads its lines); by default one at `config.logLevel`. */
+  readonly logger?: Logger;
 }
 
 /** How long a rate-limit check may wait for Redis before it counts in this process instead. */
@@ -60,13 +77,14 @@ export const MAX_HTTP_BODY_BYTES = 1024 * 1024;
  * Builds the server: database (migrated), pub/sub, GraphQL over HTTP and graphql-ws on one port.
  * Nothing listens until `start()`.
  */
-export async function buildApp(config: Config): Promise<App> {
-  const database = await connectDatabase(config);
+export async function buildApp(config: Config, options: AppOptions = {}): Promise<App> {
+  const logger = options.logger ?? createLogger({ level: config.logLevel });
+  const database = await connectDatabase(config, { warn: (line) => logger.warn(line) });
   let pubsub: Awaited<ReturnType<typeof createPubSub>> | undefined;
   let limitsRedis: Redis | null = null;
   try {
     await migrateToLatest(database.db);
-    pubsub = await createPubSub(config.redisUrl);
+    pubsub = await createPubSub(config.redisUrl, logger);
     // Its own connection: a limit answers within a bounded time even while Redis is stuck.
     if (config.redisUrl !== null) {
       limitsRedis = await connectRedis(config.redisUrl, {
@@ -84,10 +102,20 @@ export async function buildApp(config: Config): Promise<App> {
   const { db } = database;
   const events = pubsub;
   const publisher = publisherOver(events);
-  const rateLimits = createRateLimits(limitsRedis, {
+  const limits = createRateLimits(limitsRedis, {
     abuse: config.abuseLimits,
     keySecret: config.rateLimitKeySecret,
+    warn: (line) => logger.warn(line),
   });
+  const metrics = createMetrics({
+    pool: database.poolUsage,
+    pubsub: () => ({
+      failedPublishes: events.stats.failedPublishes,
+      reconnects: events.stats.lostSubscriptions,
+    }),
+    rateLimits: () => limits.fallback,
+  });
+  const rateLimits = observeRateLimits(limits, metrics.activity);
   const clientAddressOf = clientAddressResolver(config.trustProxy);
   const yoga = createYoga<SocketContext & { req?: IncomingMessage }>({
     schema,
@@ -103,6 +131,7 @@ export async function buildApp(config: Config): Promise<App> {
       visitorSession,
       authToken,
       clientAddress,
+      requestId,
     }): Promise<Context> => {
       // Over HTTP the token is the Bearer header; over a socket, its connection_init authToken.
       const token = authToken ?? bearerToken(request?.headers.get('authorization'));
@@ -119,28 +148,54 @@ export async function buildApp(config: Config): Promise<App> {
         visitorSession: visitorSession ?? null,
         principal,
         rejectedToken: token !== null && principal === null,
+        activity: metrics.activity,
+        log: logger.child({ requestId }),
       };
     },
     maskedErrors: {
-      maskError: createErrorMasker((error) =>
-        console.error('Unexpected error in a GraphQL operation:', error),
-      ),
+      maskError: createErrorMasker({
+        onUnexpected: (error) =>
+          logger.error({ err: error }, 'Unexpected error in a GraphQL operation'),
+        onUnavailable: database.reportUnavailable,
+      }),
     },
     // The masker logs what it masks, an outage once every few seconds: Yoga need not again.
-    logging: { debug() {}, info() {}, warn: console.warn, error() {} },
-    plugins: [useQueryLimits(), useSchemaVisibility(config.introspection)],
+    logging: {
+      debug() {},
+      info() {},
+      warn: (...args: unknown[]) => logger.warn(args.map(String).join(' ')),
+      error() {},
+    },
+    plugins: [
+      useQueryLimits(),
+      useSchemaVisibility(config.introspection),
+      useOperationObserver({ logger, metrics }),
+    ],
   });
 
-  const web = serveWeb({ distDir: config.distDir });
   const requests = new HttpRequestsInFlight();
+  const ops = opsEndpoints({
+    config,
+    readiness: { db, redis: limitsRedis, isDraining: () => requests.draining },
+    metrics,
+    logger,
+  });
+  const web = serveWeb({ distDir: config.distDir, first: ops.handlers, logger });
   const server: Server = createServer((request, response) => {
+    const requestId = requestIdFrom(request.headers[REQUEST_ID_HEADER]);
+    response.setHeader(REQUEST_ID_HEADER, requestId);
     const path = new URL(request.url ?? '/', 'http://localhost').pathname;
-    // While draining, only the readiness probe is still answered: to say so.
-    if (requests.draining && path !== READINESS_PATH) return requests.refuse(response);
+    // While draining, only the probes are still answered: readiness to say so, liveness
+    // because the process still lives.
+    const probe = path === READINESS_PATH || path === LIVENESS_PATH;
+    if (requests.draining && !probe) return requests.refuse(response);
     requests.track(response);
-    if (path === GRAPHQL_PATH) return void yoga(request, response);
-    web(request, response, { db, draining: requests.draining }).catch((error: unknown) => {
-      console.error('Unexpected error while serving', path, error);
+    if (path === GRAPHQL_PATH) {
+      const origin = { requestId, transport: 'http', startedAt: performance.now() } as const;
+      return void yoga(request, response, origin);
+    }
+    web(request, response, { db }).catch((error: unknown) => {
+      logger.error({ err: error, path, requestId }, 'Unexpected error while serving');
       if (!response.headersSent) response.writeHead(500, { 'content-type': 'text/plain' });
       response.end('Internal server error');
     });
@@ -154,6 +209,9 @@ export async function buildApp(config: Config): Promise<App> {
     sockets,
     rateLimits,
     clientAddressOf,
+    activity: metrics.activity,
+    logger,
+    reportUnavailable: database.reportUnavailable,
   });
   const stopListeningToVisitors = events.listen(channels.endedVisitors, ({ visitorId }) =>
     sockets.closeAll(visitorId, CloseCode.Forbidden, ForbiddenReason.VisitorEnded),
@@ -176,7 +234,7 @@ export async function buildApp(config: Config): Promise<App> {
     ]);
     clearTimeout(deadline);
     if (!drained) {
-      console.warn(
+      logger.warn(
         `Operations still running after SHUTDOWN_TIMEOUT (${config.shutdownTimeoutMs / 1000} s) are cut.`,
       );
     }
@@ -184,6 +242,7 @@ export async function buildApp(config: Config): Promise<App> {
     const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeAllConnections();
     await serverClosed;
+    await ops.metricsListener?.stop();
     stopListeningToVisitors();
     stopListeningToSessions();
     await events.close();
@@ -195,25 +254,22 @@ export async function buildApp(config: Config): Promise<App> {
   return {
     db,
     engine: database.engine,
+    logger,
     get draining() {
       return requests.draining;
     },
-    start: () =>
-      new Promise((resolve, reject) => {
+    async start() {
+      await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
         server.listen(config.port, config.host, () => {
           server.off('error', reject);
           resolve();
         });
-      }),
-    origin() {
-      const address = server.address() as AddressInfo | null;
-      if (address === null) throw new Error('The server is not listening; call start() first.');
-      // A wildcard address is reachable as localhost; a specific one only as itself.
-      const wildcard = ['0.0.0.0', '::'].includes(address.address);
-      const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-      return `http://${wildcard ? 'localhost' : host}:${address.port}`;
+      });
+      await ops.metricsListener?.start();
     },
+    origin: () => listeningOrigin(server),
+    metricsOrigin: () => ops.metricsListener?.origin() ?? null,
     stop() {
       stopped ??= shutDown();
       return stopped;

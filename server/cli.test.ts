@@ -232,7 +232,7 @@ describe('sonny apikey create and agent create', () => {
     await readDatabase(dataDir, async (db) => {
       expect(await db.selectFrom('agents').selectAll().execute()).toEqual([]);
     });
-  });
+  }, 90_000);
 });
 
 describe('npm start', () => {

@@ -10,6 +10,7 @@ import { connectDatabase, type DatabaseHandle } from './db/connect.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { SonnyError } from './errors.ts';
 import { isMainModule } from './main-module.ts';
+import { print, printError } from './print.ts';
 
 const USAGE = `Usage: sonny <command>
 
@@ -35,7 +36,7 @@ class UsageError extends Error {}
 export async function runCli(argv: string[]): Promise<number> {
   const [command, subcommand, ...rest] = argv;
   if (command === undefined || command === 'help' || command === '--help') {
-    console.log(USAGE);
+    print(USAGE);
     return 0;
   }
   try {
@@ -48,15 +49,15 @@ export async function runCli(argv: string[]): Promise<number> {
     throw new UsageError(`Unknown command: ${argv.join(' ')}`);
   } catch (error) {
     if (error instanceof UsageError) {
-      console.error(`${error.message}\n\n${USAGE}`);
+      printError(`${error.message}\n\n${USAGE}`);
       return 2;
     }
     // A refused input names the option it came from, e.g. "email: An agent with … exists".
     if (error instanceof SonnyError && error.field !== null) {
-      console.error(`sonny: --${error.field}: ${error.message}`);
+      printError(`sonny: --${error.field}: ${error.message}`);
       return 2;
     }
-    console.error(`sonny: ${error instanceof Error ? error.message : String(error)}`);
+    printError(`sonny: ${error instanceof Error ? error.message : String(error)}`);
     return 1;
   }
 }
@@ -64,7 +65,7 @@ export async function runCli(argv: string[]): Promise<number> {
 async function backup(file: string | undefined, rest: string[]): Promise<number> {
   const dataDir = embeddedDataDir('backup', file, rest);
   const bytes = await backupDataDir(dataDir, path.resolve(file as string));
-  console.log(
+  print(
     `Backed up the embedded database in ${dataDir} to ${file} (${(bytes / 1e6).toFixed(1)} MB).`,
   );
   return 0;
@@ -73,7 +74,7 @@ async function backup(file: string | undefined, rest: string[]): Promise<number>
 async function restore(file: string | undefined, rest: string[]): Promise<number> {
   const dataDir = embeddedDataDir('restore', file, rest);
   await restoreDataDir(path.resolve(file as string), dataDir);
-  console.log(`Restored ${file} into ${dataDir}. Start the server on it: npm start.`);
+  print(`Restored ${file} into ${dataDir}. Start the server on it: npm start.`);
   return 0;
 }
 
@@ -98,10 +99,10 @@ function embeddedDataDir(command: string, file: string | undefined, rest: string
 async function migrate(): Promise<number> {
   return withDatabase(async ({ db }) => {
     const applied = await migrateToLatest(db);
-    console.log(
+    print(
       applied.length === 0 ? 'Database is up to date.' : `Applied ${applied.length} migration(s):`,
     );
-    for (const name of applied) console.log(`  ${name}`);
+    for (const name of applied) print(`  ${name}`);
     return 0;
   });
 }
@@ -119,7 +120,7 @@ async function workspaceCreate(args: string[]): Promise<number> {
     await migrateToLatest(db);
     const { workspace, apiKey, identitySecret } = await createWorkspace(db, name);
     if (values.json) {
-      console.log(
+      print(
         JSON.stringify({
           workspaceId: workspace.id,
           siteId: workspace.site_id,
@@ -129,13 +130,13 @@ async function workspaceCreate(args: string[]): Promise<number> {
         }),
       );
     } else {
-      console.log(`Created workspace "${workspace.name}".`);
-      console.log(`  workspaceId:     ${workspace.id}`);
-      console.log(`  siteId:          ${workspace.site_id}`);
-      console.log(`  API key:         ${apiKey}`);
-      console.log(`  identity secret: ${identitySecret.secret}  (kid ${identitySecret.kid})`);
-      console.log('The API key is shown once: store it now. Sonny keeps only a digest of it.');
-      console.log('Sign identity tokens (HS256) with the identity secret on your backend only.');
+      print(`Created workspace "${workspace.name}".`);
+      print(`  workspaceId:     ${workspace.id}`);
+      print(`  siteId:          ${workspace.site_id}`);
+      print(`  API key:         ${apiKey}`);
+      print(`  identity secret: ${identitySecret.secret}  (kid ${identitySecret.kid})`);
+      print('The API key is shown once: store it now. Sonny keeps only a digest of it.');
+      print('Sign identity tokens (HS256) with the identity secret on your backend only.');
     }
     return 0;
   });
@@ -149,10 +150,10 @@ async function apiKeyCreate(args: string[]): Promise<number> {
   const siteId = requireOption(values['site-id'], 'apikey create needs --site-id ID');
   return withWorkspace(siteId, async (db, workspaceId) => {
     const { apiKey, secret } = await createApiKey(db, workspaceId);
-    if (values.json) console.log(JSON.stringify({ apiKeyId: apiKey.id, apiKey: secret }));
+    if (values.json) print(JSON.stringify({ apiKeyId: apiKey.id, apiKey: secret }));
     else {
-      console.log(`API key: ${secret}`);
-      console.log('Shown once: store it now. Sonny keeps only a digest of it.');
+      print(`API key: ${secret}`);
+      print('Shown once: store it now. Sonny keeps only a digest of it.');
     }
     return 0;
   });
@@ -174,9 +175,9 @@ async function agentCreate(args: string[]): Promise<number> {
   return withWorkspace(siteId, async (db, workspaceId) => {
     const agent = await createAgent(db, { workspaceId, email, name, password });
     if (values.json) {
-      console.log(JSON.stringify({ agentId: agent.id, email: agent.email, name: agent.name }));
+      print(JSON.stringify({ agentId: agent.id, email: agent.email, name: agent.name }));
     } else {
-      console.log(`Created agent ${agent.name} <${agent.email}>. They log in to the inbox.`);
+      print(`Created agent ${agent.name} <${agent.email}>. They log in to the inbox.`);
     }
     return 0;
   });
@@ -196,7 +197,7 @@ async function withWorkspace(
     await migrateToLatest(db);
     const workspace = await findWorkspaceBySiteId(db, siteId);
     if (workspace === undefined) {
-      console.error(`sonny: no workspace has siteId ${siteId}`);
+      printError(`sonny: no workspace has siteId ${siteId}`);
       return 1;
     }
     return run(db, workspace.id);

@@ -29,6 +29,9 @@ describe('loadConfig', () => {
       databaseStatementTimeoutMs: 30_000,
       introspection: 'everyone',
       shutdownTimeoutMs: 10_000,
+      logLevel: 'info',
+      metricsToken: null,
+      metricsPort: null,
     });
     expect(path.isAbsolute(config.dataDir)).toBe(true);
     expect(config.dataDir.endsWith('.sonny')).toBe(true);
@@ -51,6 +54,9 @@ describe('loadConfig', () => {
         SONNY_DIST_DIR: ' ',
         GRAPHQL_INTROSPECTION: '',
         SHUTDOWN_TIMEOUT: ' ',
+        LOG_LEVEL: '',
+        METRICS_TOKEN: ' ',
+        METRICS_PORT: '',
       }),
     ).toEqual(loadConfig({}));
   });
@@ -200,6 +206,58 @@ describe('loadConfig', () => {
 
     it('resolves a relative directory to an absolute path', () => {
       expect(loadConfig({ SONNY_DIST_DIR: 'build/web' }).distDir).toBe(path.resolve('build/web'));
+    });
+  });
+
+  describe('LOG_LEVEL', () => {
+    it.each([
+      ['debug', 'debug'],
+      [' WARN ', 'warn'],
+      ['silent', 'silent'],
+      ['fatal', 'fatal'],
+    ])('reads %j as %s', (raw, level) => {
+      expect(loadConfig({ LOG_LEVEL: raw }).logLevel).toBe(level);
+    });
+
+    it.each(['verbose', 'information', '30', 'info,debug'])(
+      'rejects %j with an error naming LOG_LEVEL and the levels it accepts',
+      (raw) => {
+        const error = expectConfigError({ LOG_LEVEL: raw }, 'LOG_LEVEL');
+        expect(error.message).toContain('fatal, error, warn, info, debug, trace, silent');
+      },
+    );
+  });
+
+  describe('METRICS_TOKEN', () => {
+    it('reads a token of 16 characters or more, trimmed', () => {
+      const token = 'scrape-me-0123456789';
+      expect(loadConfig({ METRICS_TOKEN: ` ${token} ` }).metricsToken).toBe(token);
+    });
+
+    it.each(['short', 'fifteen-chars!!', 'sixteen chars ok'])(
+      'rejects %j (too short, or with a space) without repeating it',
+      (raw) => {
+        const error = expectConfigError({ METRICS_TOKEN: raw }, 'METRICS_TOKEN');
+        expect(error.message).not.toContain(raw);
+      },
+    );
+  });
+
+  describe('METRICS_PORT', () => {
+    it.each([
+      ['9464', 9464],
+      ['0', 0],
+    ])('reads %j as %i', (raw, port) => {
+      expect(loadConfig({ METRICS_PORT: raw }).metricsPort).toBe(port);
+    });
+
+    it.each(['metrics', '70000', '-1'])('rejects %j with an error naming METRICS_PORT', (raw) => {
+      expectConfigError({ METRICS_PORT: raw }, 'METRICS_PORT');
+    });
+
+    it('rejects the port the server already listens on', () => {
+      expectConfigError({ PORT: '8080', METRICS_PORT: '8080' }, 'METRICS_PORT');
+      expectConfigError({ METRICS_PORT: '4000' }, 'METRICS_PORT');
     });
   });
 

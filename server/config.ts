@@ -63,6 +63,21 @@ export interface Config {
    * unset (a random one per process: set it when instances share a Redis).
    */
   readonly rateLimitKeySecret: Uint8Array | null;
+  /**
+   * The least severe log line written: `fatal`, `error`, `warn`, `info` (default), `debug`,
+   * `trace`, or `silent` for none. From `LOG_LEVEL`.
+   */
+  readonly logLevel: LogLevel;
+  /**
+   * The bearer token `GET /metrics` requires on the main port. Null when unset: then /metrics
+   * is served only on `metricsPort`, or not at all. From `METRICS_TOKEN`, 16 characters or more.
+   */
+  readonly metricsToken: string | null;
+  /**
+   * A second port that serves `/metrics` only, for scrapers on a private network; null when
+   * unset. `0` picks a free port (tests). From `METRICS_PORT`.
+   */
+  readonly metricsPort: number | null;
 }
 
 /**
@@ -77,6 +92,14 @@ export type TrustProxy =
 
 /** Who may read the schema through the API; see {@link Config.introspection}. */
 export type Introspection = 'everyone' | 'agents';
+
+/** The log levels `LOG_LEVEL` accepts, most severe first; `silent` writes nothing. */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** A shorter METRICS_TOKEN is too easy to guess. */
+export const MIN_METRICS_TOKEN_LENGTH = 16;
 
 /** The database settings' defaults, for callers that build a partial configuration. */
 export const DATABASE_DEFAULTS = Object.freeze({
@@ -123,6 +146,9 @@ export function loadConfig(env: Environment = process.env): Config {
     abuseLimits: readAbuseLimits(env),
     trustProxy: readTrustProxy(env),
     rateLimitKeySecret: readRateLimitKeySecret(env),
+    logLevel: readLogLevel(env),
+    metricsToken: readMetricsToken(env),
+    metricsPort: readMetricsPort(env),
   });
 }
 
@@ -157,13 +183,50 @@ function readDistDir(env: Environment): string {
 }
 
 function readPort(env: Environment): number {
-  const raw = nonEmpty(env.PORT);
-  if (raw === null) return 4000;
+  return readPortNumber(env, 'PORT') ?? 4000;
+}
+
+function readPortNumber(env: Environment, name: string): number | null {
+  const raw = nonEmpty(env[name]);
+  if (raw === null) return null;
   const port = Number(raw);
   if (!/^\d+$/.test(raw) || port > 65535) {
-    throw new ConfigError(`PORT must be a whole number from 0 to 65535, got "${raw}"`);
+    throw new ConfigError(`${name} must be a whole number from 0 to 65535, got "${raw}"`);
   }
   return port;
+}
+
+function readMetricsPort(env: Environment): number | null {
+  const port = readPortNumber(env, 'METRICS_PORT');
+  if (port !== null && port !== 0 && port === readPort(env)) {
+    throw new ConfigError(`METRICS_PORT must differ from PORT (${port}).`);
+  }
+  return port;
+}
+
+function readMetricsToken(env: Environment): string | null {
+  const token = nonEmpty(env.METRICS_TOKEN);
+  if (token === null) return null;
+  // The token is never repeated in the message: it is a secret.
+  if (token.length < MIN_METRICS_TOKEN_LENGTH) {
+    throw new ConfigError(
+      `METRICS_TOKEN must be at least ${MIN_METRICS_TOKEN_LENGTH} characters long.`,
+    );
+  }
+  if (!/^[\x21-\x7e]+$/.test(token)) {
+    throw new ConfigError('METRICS_TOKEN must be printable ASCII without spaces.');
+  }
+  return token;
+}
+
+function readLogLevel(env: Environment): LogLevel {
+  const raw = nonEmpty(env.LOG_LEVEL);
+  if (raw === null) return 'info';
+  const level = LOG_LEVELS.find((known) => known === raw.toLowerCase());
+  if (level === undefined) {
+    throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${raw}"`);
+  }
+  return level;
 }
 
 /** The largest pool a server may ask for: Postgres's own default `max_connections` is 100. */

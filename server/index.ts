@@ -1,58 +1,71 @@
 import { constants } from 'node:os';
 import { GRAPHQL_PATH } from '../protocol/index.ts';
 import { ensureDemoWorkspace } from './access/demo.ts';
-import { buildApp } from './app.ts';
-import { loadConfig } from './config.ts';
+import { type App, buildApp } from './app.ts';
+import { type Config, loadConfig } from './config.ts';
+import { createLogger } from './ops/logger.ts';
 import { readyLine } from './ops/ready-line.ts';
+import { print, printError } from './print.ts';
 
 /** `npm start`: the server on the configured database, with a demo workspace ready. */
 async function main(): Promise<void> {
   const config = loadConfig();
-  const app = await buildApp(config);
+  const logger = createLogger({ level: config.logLevel });
+  const app = await buildApp(config, { logger });
   const demo = await ensureDemoWorkspace(app.db);
   await app.start();
   const origin = config.publicUrl ?? app.origin();
 
   const database =
     app.engine === 'pglite' ? `embedded PGlite in ${config.dataDir}` : 'Postgres (DATABASE_URL)';
-  console.log(`Sonny is running on ${database}.`);
-  console.log(`  GraphQL (HTTP and WebSocket): ${origin}${GRAPHQL_PATH}`);
-  console.log(`  Demo workspace siteId:        ${demo.workspace.site_id}`);
+  // The banner is for the person who ran `npm start` (it shows the demo's secrets): plain
+  // lines on stdout, never log lines.
+  print(
+    `Sonny is running on ${database}.`,
+    `  GraphQL (HTTP and WebSocket): ${origin}${GRAPHQL_PATH}`,
+    `  Demo workspace siteId:        ${demo.workspace.site_id}`,
+  );
   if (demo.apiKey !== null) {
-    console.log(`  Demo workspace API key:       ${demo.apiKey}  (shown once; stored hashed)`);
+    print(`  Demo workspace API key:       ${demo.apiKey}  (shown once; stored hashed)`);
   }
-  console.log(`  Demo page:                    ${origin}/`);
-  console.log(`  Agent inbox:                  ${origin}/inbox`);
+  print(
+    `  Demo page:                    ${origin}/`,
+    `  Agent inbox:                  ${origin}/inbox`,
+  );
   if (demo.login !== null) {
-    console.log(
+    print(
       `  Inbox login:                  ${demo.login.email} / ${demo.login.password}  (new at every start)`,
     );
   }
+  logger.info({ origin: app.origin(), metrics: metricsWhere(app, config) }, 'listening');
   // Last, after everything above: whoever waits for it has read the whole banner.
-  console.log(readyLine(app.origin()));
+  print(readyLine(app.origin()));
 
   let stopping = false;
   const stop = (signal: 'SIGINT' | 'SIGTERM') => {
     if (stopping) {
       // The operator insists: no more waiting. 128 + the signal's number, as a shell reports it.
-      console.log(`${signal} received again: exiting now.`);
+      logger.warn({ signal }, `${signal} received again: exiting now.`);
       process.exit(128 + constants.signals[signal]);
     }
     stopping = true;
     const seconds = config.shutdownTimeoutMs / 1000;
-    console.log(`\n${signal} received: finishing what is in flight (up to ${seconds} s).`);
+    logger.info(
+      { signal },
+      `${signal} received: finishing what is in flight (up to ${seconds} s).`,
+    );
     // Closing pools and Redis after the drain takes a moment; past this, something hangs.
     setTimeout(() => {
-      console.error('The shutdown did not finish in time: exiting.');
+      logger.error('The shutdown did not finish in time: exiting.');
       process.exit(1);
     }, config.shutdownTimeoutMs + SHUTDOWN_CLOSE_MARGIN_MS).unref();
     app.stop().then(
       () => {
-        console.log('Stopped.');
+        logger.info('Stopped.');
         process.exit(0);
       },
       (error: unknown) => {
-        console.error('The shutdown failed:', error);
+        logger.error({ err: error }, 'The shutdown failed.');
         process.exit(1);
       },
     );
@@ -64,7 +77,14 @@ async function main(): Promise<void> {
 /** How long closing sockets, pub/sub, Redis and the database may take after the drain. */
 const SHUTDOWN_CLOSE_MARGIN_MS = 5_000;
 
+/** Where /metrics is served, for the log: METRICS_PORT's listener, the main port, or nowhere. */
+function metricsWhere(app: App, config: Config): string {
+  const own = app.metricsOrigin();
+  if (own !== null) return `${own}/metrics`;
+  return config.metricsToken === null ? 'off' : `${app.origin()}/metrics (METRICS_TOKEN)`;
+}
+
 main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
+  printError(error instanceof Error ? error.message : String(error));
   process.exit(1);
 });

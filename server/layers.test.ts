@@ -75,4 +75,22 @@ describe('layers', () => {
       shipped.filter(({ target }) => target.startsWith('server/')).map(({ file }) => file),
     ).toEqual([]);
   });
+
+  it('server code never writes through console: logs go through the logger, terminal output through print', () => {
+    const offenders: string[] = [];
+    for (const entry of readdirSync(join(root, 'server'), {
+      recursive: true,
+      withFileTypes: true,
+    })) {
+      if (!entry.isFile() || !/\.ts$/.test(entry.name) || /\.test\.ts$/.test(entry.name)) continue;
+      const file = relative(root, join(entry.parentPath, entry.name));
+      // Test helpers may print what a failing test needs.
+      if (file.startsWith(join('server', 'test'))) continue;
+      const source = readFileSync(join(root, file), 'utf8');
+      for (const [index, line] of source.split('\n').entries()) {
+        if (/\bconsole\.\w+/.test(line)) offenders.push(`${file}:${index + 1}`);
+      }
+    }
+    expect(offenders).toEqual([]);
+  });
 });

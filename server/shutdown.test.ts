@@ -180,10 +180,14 @@ describe('SIGTERM', () => {
     server.child.kill('SIGTERM');
     await server.waitFor(/SIGTERM received/, 10_000);
     // Draining: still answering, but only to say no; new sockets are turned away.
-    expect(await freshGet(`${server.origin}/readyz`)).toEqual({
-      status: 503,
-      body: '{"status":"draining"}',
+    const readiness = await freshGet(`${server.origin}/readyz`);
+    expect(readiness.status).toBe(503);
+    expect(JSON.parse(readiness.body)).toMatchObject({
+      status: 'draining',
+      checks: { draining: { ok: false, error: 'shutting down' } },
     });
+    // The process still lives: liveness says so.
+    expect((await freshGet(`${server.origin}/healthz`)).status).toBe(200);
     expect(await freshGet(`${server.origin}/inbox`)).toEqual({
       status: 503,
       body: 'The server is shutting down.',

@@ -53,11 +53,12 @@ describe('createRateLimits with an unreachable Redis', () => {
       maxRetriesPerRequest: 0,
       retryStrategy: () => null,
     });
-    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const warn = vi.fn<(line: string) => void>();
     try {
       const limits = createRateLimits(unreachable, {
         abuse: ABUSE_LIMIT_DEFAULTS,
         keySecret: null,
+        warn,
       });
       for (let attempt = 0; attempt < VISITOR_MESSAGE_RATE.limit; attempt++) {
         await enforceRateLimit(limits.visitorMessages, 'visitor', 'Too many.');
@@ -74,7 +75,6 @@ describe('createRateLimits with an unreachable Redis', () => {
       expect(warn).toHaveBeenCalledTimes(1);
       expect(String(warn.mock.calls[0]?.[0])).toContain('each instance counts on its own');
     } finally {
-      warn.mockRestore();
       unreachable.disconnect();
     }
   });

@@ -101,6 +101,8 @@ export interface RateLimitOptions {
    * instance only; instances sharing a Redis need the same one (`SONNY_SECRET_KEY`).
    */
   readonly keySecret: Uint8Array | null;
+  /** Told when the limits lose Redis and when they reach it again. */
+  readonly warn: (line: string) => void;
 }
 
 /**
@@ -112,7 +114,7 @@ export interface RateLimitOptions {
 export function createRateLimits(redis: Redis | null, options: RateLimitOptions): RateLimits {
   const secret = options.keySecret ?? randomBytes(32);
   const { abuse } = options;
-  const outage = redis === null ? null : new RedisOutage(redis);
+  const outage = redis === null ? null : new RedisOutage(redis, options.warn);
   const limitOf = (rule: RateRule): RateLimit =>
     new HmacKeyedRateLimit(
       redis === null || outage === null
@@ -226,13 +228,15 @@ const OUTAGE_PROBE_MS = 1_000;
  */
 export class RedisOutage implements RateLimitFallbackStats {
   readonly #redis: Redis;
+  readonly #warn: (line: string) => void;
   #active = false;
   #outages = 0;
   #localAttempts = 0;
   #since = 0;
 
-  constructor(redis: Redis) {
+  constructor(redis: Redis, warn: (line: string) => void) {
     this.#redis = redis;
+    this.#warn = warn;
   }
 
   get active(): boolean {
@@ -253,7 +257,7 @@ export class RedisOutage implements RateLimitFallbackStats {
     this.#active = true;
     this.#outages++;
     this.#since = Date.now();
-    console.warn(
+    this.#warn(
       `Rate limits cannot reach Redis (${(error as Error).message}): each instance counts ` +
         'on its own until it answers again.',
     );
@@ -273,9 +277,7 @@ export class RedisOutage implements RateLimitFallbackStats {
         () => {
           this.#active = false;
           const seconds = Math.round((Date.now() - this.#since) / 1000);
-          console.warn(
-            `Rate limits reach Redis again after ${seconds} s: counts are shared again.`,
-          );
+          this.#warn(`Rate limits reach Redis again after ${seconds} s: counts are shared again.`);
         },
         () => this.#probeLater(),
       );

@@ -4,11 +4,22 @@ import { type Config, DATABASE_DEFAULTS, IN_MEMORY_DATA_DIR } from '../config.ts
 import { lockDataDir } from './data-dir-lock.ts';
 import type { Database, Db } from './database.ts';
 import { createPool, type PostgresSettings, waitForPostgres } from './postgres.ts';
+import { type UnavailableReporter, unavailableReporter } from './unavailable.ts';
 
 export interface DatabaseHandle {
   readonly db: Db;
   /** Which engine serves `db`: the embedded PGlite or a Postgres server. */
   readonly engine: 'pglite' | 'postgres';
+  /**
+   * Logs (rate-limited) that the database cannot be reached; the pool uses it for connections
+   * that die idle, and whoever turns a failure into SERVICE_UNAVAILABLE should too.
+   */
+  readonly reportUnavailable: UnavailableReporter;
+  /**
+   * Connections checked out and operations waiting for one, right now. PGlite is one
+   * connection, always in use: 1 and 0.
+   */
+  poolUsage(): { readonly inUse: number; readonly waiting: number };
   close(): Promise<void>;
 }
 
@@ -21,6 +32,15 @@ export interface ConnectOptions {
    * migrations may rightly run for minutes on a large database.
    */
   readonly withoutStatementTimeout?: boolean;
+  /**
+   * Where warnings go: each failed attempt while waiting for Postgres, and that the database
+   * became unavailable. Default: a line on stderr (the CLI's user reads it).
+   */
+  readonly warn?: (line: string) => void;
+}
+
+function warnOnStderr(line: string): void {
+  process.stderr.write(`${line}\n`);
 }
 
 /**
@@ -32,14 +52,26 @@ export async function connectDatabase(
   config: DatabaseSettings,
   options: ConnectOptions = {},
 ): Promise<DatabaseHandle> {
+  const warn = options.warn ?? warnOnStderr;
+  const reportUnavailable = unavailableReporter(warn);
   if (config.databaseUrl !== null) {
     const settings = postgresSettings(config);
-    await waitForPostgres(config.databaseUrl, settings);
+    await waitForPostgres(config.databaseUrl, settings, warn);
     const pool = createPool(config.databaseUrl, settings, {
       statementTimeout: !options.withoutStatementTimeout,
+      onUnavailable: reportUnavailable,
     });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    return { db, engine: 'postgres', close: () => db.destroy() };
+    return {
+      db,
+      engine: 'postgres',
+      reportUnavailable,
+      poolUsage: () => ({
+        inUse: pool.totalCount - pool.idleCount,
+        waiting: pool.waitingCount,
+      }),
+      close: () => db.destroy(),
+    };
   }
 
   const inMemory = config.dataDir === IN_MEMORY_DATA_DIR;
@@ -53,6 +85,8 @@ export async function connectDatabase(
     return {
       db,
       engine: 'pglite',
+      reportUnavailable,
+      poolUsage: () => ({ inUse: 1, waiting: 0 }),
       async close() {
         try {
           await db.destroy();

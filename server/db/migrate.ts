@@ -10,12 +10,13 @@ export class MigrationError extends Error {
   override name = 'MigrationError';
 }
 
+function migratorOf(db: Db): Migrator {
+  return new Migrator({ db, provider: new FileMigrationProvider({ fs, path, migrationFolder }) });
+}
+
 /** Applies every pending migration in `migrations/`; returns the names it applied. */
 export async function migrateToLatest(db: Db): Promise<string[]> {
-  const migrator = new Migrator({
-    db,
-    provider: new FileMigrationProvider({ fs, path, migrationFolder }),
-  });
+  const migrator = migratorOf(db);
   const { error, results = [] } = await migrator.migrateToLatest();
   const failed = results.find((result) => result.status === 'Error');
   if (error !== undefined || failed !== undefined) {
@@ -23,6 +24,15 @@ export async function migrateToLatest(db: Db): Promise<string[]> {
     throw new MigrationError(`Migration failed${which}: ${describe(error)}`, { cause: error });
   }
   return results.map((result) => result.migrationName);
+}
+
+/**
+ * The migrations of `migrations/` the database has not run, by name, oldest first. Reads only:
+ * a database never migrated has them all pending.
+ */
+export async function pendingMigrations(db: Db): Promise<string[]> {
+  const migrations = await migratorOf(db).getMigrations();
+  return migrations.filter((migration) => migration.executedAt === undefined).map((m) => m.name);
 }
 
 function describe(error: unknown): string {

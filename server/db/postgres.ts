@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import type { Config } from '../config.ts';
-import { describeError, isDatabaseUnavailable, reportDatabaseUnavailable } from './unavailable.ts';
+import { describeError, isDatabaseUnavailable, type UnavailableReporter } from './unavailable.ts';
 
 /** The Postgres settings of {@link Config}, all in milliseconds but the pool size. */
 export type PostgresSettings = Pick<
@@ -26,7 +26,11 @@ export class DatabaseConnectError extends Error {
 export function createPool(
   url: string,
   settings: PostgresSettings,
-  options: { readonly statementTimeout: boolean },
+  options: {
+    readonly statementTimeout: boolean;
+    /** Told when an idle connection dies (Postgres restarted). */
+    readonly onUnavailable: UnavailableReporter;
+  },
 ): pg.Pool {
   const pool = new pg.Pool({
     connectionString: url,
@@ -37,7 +41,7 @@ export function createPool(
   });
   // An idle connection that dies (Postgres restarted) is dropped by the pool, which then emits
   // `error`: without a listener Node would end the process.
-  pool.on('error', (error) => reportDatabaseUnavailable(error));
+  pool.on('error', (error) => options.onUnavailable(error));
   // A connection that dies while checked out fails its queries and is discarded on release;
   // its `error` event needs a listener too, or it would end the process the same way.
   pool.on('connect', (client) => {
@@ -66,7 +70,7 @@ const MAX_RETRY_MS = 5_000;
 export async function waitForPostgres(
   url: string,
   settings: PostgresSettings,
-  log: (line: string) => void = console.warn,
+  log: (line: string) => void,
 ): Promise<void> {
   const target = `DATABASE_URL (${describeTarget(url)})`;
   const timeoutMs = settings.databaseConnectTimeoutMs;

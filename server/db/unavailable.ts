@@ -64,22 +64,25 @@ function matches(error: unknown, depth: number): boolean {
 
 /** At most one line per this interval: an outage fails every operation, and each would log. */
 const REPORT_INTERVAL_MS = 5_000;
-let lastReportAt = Number.NEGATIVE_INFINITY;
+
+/** Reports that the database is unavailable; see {@link unavailableReporter}. */
+export type UnavailableReporter = (error: unknown) => void;
 
 /**
- * Logs that the database is unavailable, at most once every few seconds, with the error that
- * says so. The operations themselves answer SERVICE_UNAVAILABLE.
+ * A reporter that writes, through `log`, that the database is unavailable, with the error that
+ * says so, at most once every few seconds. The operations themselves answer
+ * SERVICE_UNAVAILABLE. Every part of one server shares one reporter, so an outage logs once.
  */
-export function reportDatabaseUnavailable(
-  error: unknown,
-  log: (line: string) => void = console.warn,
-): void {
-  const now = Date.now();
-  if (now - lastReportAt < REPORT_INTERVAL_MS) return;
-  lastReportAt = now;
-  log(
-    `The database is unavailable (${describeError(error)}); operations fail with SERVICE_UNAVAILABLE.`,
-  );
+export function unavailableReporter(log: (line: string) => void): UnavailableReporter {
+  let lastReportAt = Number.NEGATIVE_INFINITY;
+  return (error) => {
+    const now = Date.now();
+    if (now - lastReportAt < REPORT_INTERVAL_MS) return;
+    lastReportAt = now;
+    log(
+      `The database is unavailable (${describeError(error)}); operations fail with SERVICE_UNAVAILABLE.`,
+    );
+  };
 }
 
 /** A one-line description: the message, and the code when it says more (`ECONNREFUSED`). */

@@ -3,6 +3,8 @@ import type { RateLimits } from '../access/rate-limit.ts';
 import type { DomainEventPublisher } from '../conversations/events.ts';
 import type { Db } from '../db/database.ts';
 import type { VisitorRef } from '../identity/visitors.ts';
+import type { Activity } from '../ops/activity.ts';
+import type { Logger } from '../ops/logger.ts';
 import type { PubSub } from '../realtime/pubsub.ts';
 
 /** The joined visitor behind a WebSocket, and what its socket lets a resolver do. */
@@ -29,6 +31,10 @@ export interface Context {
   readonly principal: Principal | null;
   /** True when a token was sent but is unknown, revoked or expired. */
   readonly rejectedToken: boolean;
+  /** Where resolvers report what metrics count (identifies, resets). */
+  readonly activity: Activity;
+  /** The server's logger, bound to this operation's request id. */
+  readonly log: Logger;
 }
 
 /** The context of a field that requires a joined visitor. */

@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { printSchema } from 'graphql';
 import { isMainModule } from '../main-module.ts';
+import { print } from '../print.ts';
 import { schema } from './schema/index.ts';
 
 /** Where the printed schema is committed, so reviewers and clients see every change to it. */
@@ -13,5 +14,5 @@ export function printedSchema(): string {
 
 if (isMainModule(import.meta.url)) {
   writeFileSync(schemaFile, printedSchema());
-  console.log(`Wrote ${schemaFile}`);
+  print(`Wrote ${schemaFile}`);
 }

@@ -19,11 +19,15 @@ import { authenticate } from '../access/principal.ts';
 import { admissionGuards, enforceRateLimit, type RateLimits } from '../access/rate-limit.ts';
 import type { DomainEventPublisher } from '../conversations/events.ts';
 import type { Db } from '../db/database.ts';
-import { isDatabaseUnavailable, reportDatabaseUnavailable } from '../db/unavailable.ts';
+import { isDatabaseUnavailable, type UnavailableReporter } from '../db/unavailable.ts';
 import { type JoinRefusal, joinVisitor } from '../identity/join.ts';
 import type { VisitorRef } from '../identity/visitors.ts';
+import type { Activity, SocketKind } from '../ops/activity.ts';
+import type { Logger } from '../ops/logger.ts';
+import { newRequestId } from '../ops/request-id.ts';
 import type { OwnedSockets } from '../realtime/owned-sockets.ts';
 import type { VisitorSession } from './context.ts';
+import type { OperationOrigin } from './operation-observer.ts';
 
 /** What one socket may send and run. docs/security.md#limits lists them. */
 export const SOCKET_LIMITS = {
@@ -38,8 +42,11 @@ export const SOCKET_LIMITS = {
   agentOperations: 50,
 } as const;
 
-/** What Yoga's context factory receives from a socket, beside graphql-ws's own context. */
-export interface SocketContext {
+/**
+ * What Yoga's context factory receives from a socket, beside graphql-ws's own context (and
+ * from an HTTP request, beside Yoga's): where the operation came from, for its log line.
+ */
+export interface SocketContext extends OperationOrigin {
   visitorSession?: VisitorSession;
   /** The agent's or key's token, authenticated again for every operation so revocation bites. */
   authToken?: string;
@@ -55,6 +62,8 @@ interface SocketState {
   owner?: string;
   /** The client's address, as {@link ClientAddressOf} found it from the upgrade request. */
   clientAddress?: string;
+  /** Who holds the socket, once admitted. */
+  kind?: SocketKind;
   /** Tasks to run once an operation's answer is sent, by operation id. */
   readonly afterResponse: Map<string, Array<() => void>>;
   /** The queries and mutations executing, by operation id: a drain waits for them. */
@@ -95,10 +104,33 @@ export function serveGraphqlWs(options: {
   /** Publishes what an accepted join's identify recorded. */
   publisher: DomainEventPublisher;
   sockets: OwnedSockets;
+  /** Told of admitted and closed sockets, joins and identifies on join. */
+  activity: Activity;
+  logger: Logger;
+  reportUnavailable: UnavailableReporter;
   rateLimits: RateLimits;
   clientAddressOf: ClientAddressOf;
 }): GraphqlWsServer {
-  const { yoga, db, publisher, sockets, rateLimits, clientAddressOf } = options;
+  const { yoga, db, publisher, sockets, rateLimits, clientAddressOf, activity, logger } = options;
+  const refuseAfterFailure = (socket: WebSocket, error: unknown): void => {
+    if (isDatabaseUnavailable(error)) {
+      options.reportUnavailable(error);
+      socket.close(CloseCode.TryAgainLater, TryAgainLaterReason.DatabaseUnavailable);
+      return;
+    }
+    logger.error({ err: error }, 'Unexpected error while admitting a socket');
+    socket.close(GraphqlWsCloseCode.InternalServerError, 'Internal server error');
+  };
+  const admitted = (socket: WebSocket, kind: SocketKind, workspaceId: string): SocketState => {
+    const state = stateOf(socket);
+    // A socket that closed while its join ran has had (or is having) its onClose: count
+    // only open ones, so every count has its discount.
+    if (socket.readyState !== socket.OPEN) return state;
+    state.kind = kind;
+    activity.socketOpened(kind);
+    logger.debug({ kind, workspaceId }, 'socket admitted');
+    return state;
+  };
   const wsServer = new WebSocketServer({
     server: options.server,
     path: GRAPHQL_PATH,
@@ -162,7 +194,11 @@ export function serveGraphqlWs(options: {
             socket.close(CloseCode.Unauthorized, UnauthorizedReason.BadToken);
             return false;
           }
-          const state = stateOf(socket);
+          const state = admitted(
+            socket,
+            principal.kind === 'agent' ? 'agent' : 'key',
+            principal.workspaceId,
+          );
           state.authToken = authToken;
           if (principal.kind === 'agent') {
             state.owner = principal.sessionId;
@@ -187,20 +223,24 @@ export function serveGraphqlWs(options: {
           return false;
         }
         if (!outcome.accepted) {
+          activity.joined(outcome.refusal.kind);
           // graphql-ws would close with a bare "Forbidden"; closing first gives the real reason.
           const { code, reason } = closeFrameOf(outcome.refusal);
           socket.close(code, reason);
           return false;
         }
-        const state = stateOf(socket);
+        activity.joined('accepted');
+        if (outcome.identified !== null) activity.identified(outcome.identified);
+        const state = admitted(socket, 'visitor', outcome.visitor.workspaceId);
         state.visitor = outcome.visitor;
         state.owner = outcome.visitor.id;
         sockets.add(outcome.visitor.id, socket);
         return true;
       },
       onClose: (ctx) => {
-        const owner = states.get(ctx.extra.socket)?.owner;
-        if (owner) sockets.remove(owner, ctx.extra.socket);
+        const state = states.get(ctx.extra.socket);
+        if (state?.owner) sockets.remove(state.owner, ctx.extra.socket);
+        if (state?.kind) activity.socketClosed(state.kind);
       },
       onSubscribe: async (ctx, id, payload) => {
         const socket = ctx.extra.socket;
@@ -232,6 +272,9 @@ export function serveGraphqlWs(options: {
           visitorSession,
           authToken: state.authToken,
           clientAddress: state.clientAddress,
+          requestId: newRequestId(),
+          transport: 'ws',
+          startedAt: performance.now(),
         });
         let document: DocumentNode;
         try {
@@ -355,19 +398,4 @@ function closeFrameOf(refusal: JoinRefusal): { code: CloseCode; reason: string }
     case 'rate-limited':
       return { code: CloseCode.RateLimited, reason: rateLimitedReason(refusal.retryAfterSeconds) };
   }
-}
-
-/**
- * Closes a socket whose join or authentication failed unexpectedly: with 1013, which clients
- * retry, while the database is unavailable; otherwise with 4500 and no internal detail in the
- * reason a browser can read.
- */
-function refuseAfterFailure(socket: WebSocket, error: unknown): void {
-  if (isDatabaseUnavailable(error)) {
-    reportDatabaseUnavailable(error);
-    socket.close(CloseCode.TryAgainLater, TryAgainLaterReason.DatabaseUnavailable);
-    return;
-  }
-  console.error('Unexpected error while admitting a socket:', error);
-  socket.close(GraphqlWsCloseCode.InternalServerError, 'Internal server error');
 }

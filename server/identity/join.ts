@@ -23,7 +23,12 @@ export type JoinRefusal =
   | { readonly kind: 'identity-rejected'; readonly code: ErrorCode };
 
 export type JoinOutcome =
-  | { readonly accepted: true; readonly visitor: VisitorRef }
+  | {
+      readonly accepted: true;
+      readonly visitor: VisitorRef;
+      /** Whether the join identified the visitor, and how: with an identity token or not. */
+      readonly identified: 'verified' | 'unverified' | null;
+    }
   | { readonly accepted: false; readonly refusal: JoinRefusal };
 
 /** What the transport knows of a join beside its payload. */
@@ -59,8 +64,10 @@ export async function joinVisitor(
       if (visitor.ended_at !== null) throw new VisitorEnded();
       if (visitor.created) await options.afterNewVisitor?.();
       const ref = { id: visitor.id, workspaceId: workspace.id };
-      if (identity !== null) await identifyVisitorIn(work, ref, identity, options);
-      return { accepted: true, visitor: ref } as const;
+      if (identity === null) return { accepted: true, visitor: ref, identified: null } as const;
+      await identifyVisitorIn(work, ref, identity, options);
+      const identified = identity.identityToken === null ? 'unverified' : 'verified';
+      return { accepted: true, visitor: ref, identified } as const;
     });
   } catch (error) {
     if (error instanceof VisitorEnded) return refused({ kind: 'visitor-ended' });

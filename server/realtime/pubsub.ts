@@ -1,4 +1,5 @@
 import { Repeater } from '@repeaterjs/repeater';
+import type { Logger } from '../ops/logger.ts';
 import { connectRedisPubSub } from './redis-pubsub.ts';
 
 /**
@@ -50,10 +51,10 @@ export interface PubSubStats {
   readonly resumes: number;
 }
 
-/** An in-process pub/sub, or one backed by Redis at `redisUrl`. */
-export async function createPubSub(redisUrl: string | null): Promise<PubSub> {
+/** An in-process pub/sub, or one backed by Redis at `redisUrl`; its troubles go to `logger`. */
+export async function createPubSub(redisUrl: string | null, logger: Logger): Promise<PubSub> {
   if (redisUrl === null) {
-    const topics = new LocalTopics();
+    const topics = new LocalTopics(logger);
     return pubSubOver({
       topics,
       publish: (name, payload) => topics.deliver(name, payload),
@@ -62,7 +63,7 @@ export async function createPubSub(redisUrl: string | null): Promise<PubSub> {
       close: async () => {},
     });
   }
-  return pubSubOver(await connectRedisPubSub(redisUrl, new LocalTopics()));
+  return pubSubOver(await connectRedisPubSub(redisUrl, new LocalTopics(logger), logger));
 }
 
 /** What a transport gives {@link pubSubOver}: where payloads go and where they arrive. */
@@ -110,8 +111,13 @@ function pubSubOver(transport: Transport): PubSub {
  */
 export class LocalTopics {
   readonly #listeners = new Map<string, Set<(payload: unknown) => void>>();
+  readonly #logger: Logger;
   #onFirst: (name: string) => void = () => {};
   #onLast: (name: string) => void = () => {};
+
+  constructor(logger: Logger) {
+    this.#logger = logger;
+  }
 
   /** Called when a channel gains its first listener, and when it loses its last. */
   watch(onFirst: (name: string) => void, onLast: (name: string) => void): void {
@@ -147,7 +153,7 @@ export class LocalTopics {
       try {
         listener(payload);
       } catch (error) {
-        console.error(`A listener of ${name} failed:`, error);
+        this.#logger.error({ err: error, channel: name }, 'A pub/sub listener failed');
       }
     }
   }

@@ -1,5 +1,6 @@
 import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import type { Redis } from 'ioredis';
+import type { Logger } from '../ops/logger.ts';
 import type { LocalTopics, Transport } from './pubsub.ts';
 import { closeRedis, connectRedis } from './redis.ts';
 
@@ -57,6 +58,7 @@ const serializer = {
 export async function connectRedisPubSub(
   redisUrl: string,
   topics: LocalTopics,
+  logger: Logger,
 ): Promise<Transport> {
   const publisher = await connectRedis(redisUrl, {
     enableOfflineQueue: false,
@@ -94,7 +96,7 @@ export async function connectRedisPubSub(
   const receive = (name: string, payload: unknown) => {
     if (name === RESYNC_CHANNEL) return resume();
     if (payload === NOT_JSON) {
-      console.error(`Dropped a payload on ${name} that is not JSON.`);
+      logger.error({ channel: name }, 'Dropped a pub/sub payload that is not JSON');
       return;
     }
     topics.deliver(name, payload);
@@ -108,7 +110,7 @@ export async function connectRedisPubSub(
     if (closing || subscriptionLost) return;
     subscriptionLost = true;
     stats.lostSubscriptions++;
-    console.warn(
+    logger.warn(
       'Lost the Redis pub/sub connection: live events from other instances pause; ' +
         'subscribers catch up from the database when it returns.',
     );
@@ -120,7 +122,7 @@ export async function connectRedisPubSub(
       .subscribe(RESYNC_CHANNEL, ...topics.names())
       .then(() => {
         subscriptionLost = false;
-        console.warn('The Redis pub/sub connection is back: subscribers catch up.');
+        logger.warn('The Redis pub/sub connection is back: subscribers catch up.');
         const waiting = held ?? [];
         held = null;
         resume();
@@ -129,7 +131,7 @@ export async function connectRedisPubSub(
       .catch((error: unknown) => {
         // Lost again before the subscription was confirmed: the next 'ready' tries again.
         if (subscriber.status === 'ready') {
-          console.error('Could not subscribe to Redis channels again:', error);
+          logger.error({ err: error }, 'Could not subscribe to Redis channels again');
         }
       });
   });
@@ -148,7 +150,7 @@ export async function connectRedisPubSub(
         () => {
           publishesLost = false;
           clearTimeout(resyncTimer);
-          console.warn('Publishing to Redis again: other instances catch up.');
+          logger.warn('Publishing to Redis again: other instances catch up.');
         },
         () => {},
       )
@@ -171,7 +173,7 @@ export async function connectRedisPubSub(
     receive(name, serializer.parse(message));
     if (publishesLost) return;
     publishesLost = true;
-    console.warn(
+    logger.warn(
       `Redis did not take a publish (${(error as Error).message}): until it does, events ` +
         'reach this instance’s subscribers only; the others catch up once Redis is back.',
     );

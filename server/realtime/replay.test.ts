@@ -62,6 +62,7 @@ function world() {
         },
         key: (row) => row.id,
         position: (row) => row.seq,
+        onError: () => {},
       };
     },
   };

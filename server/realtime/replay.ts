@@ -16,6 +16,8 @@ export interface ReplayOptions<Event> {
   key: (event: Event) => string;
   /** An event's position (a decimal bigint, `seq`): the order `loadAfter` returns them in. */
   position: (event: Event) => string;
+  /** Told when a catch-up failed (the subscription retries, or ends), for the log. */
+  onError: (message: string, error: unknown) => void;
 }
 
 /** How long a failed catch-up waits before it reads the database again. */
@@ -59,7 +61,7 @@ export function replayThenLive<Event>(options: ReplayOptions<Event>): AsyncItera
           // The first read's failure is the client's answer; a later one must not end a
           // subscription the client believes live, so it is retried until it succeeds.
           if (!mayRetry) throw error;
-          if (attempt === 0) console.error('A subscription could not catch up; retrying:', error);
+          if (attempt === 0) options.onError('A subscription could not catch up; retrying', error);
           await Promise.race([
             stop,
             new Promise((resolve) => setTimeout(resolve, CATCH_UP_RETRY_MS)),
@@ -95,7 +97,7 @@ export function replayThenLive<Event>(options: ReplayOptions<Event>): AsyncItera
       held = [];
       drain(false).catch((error: unknown) => {
         held = null;
-        console.error('A subscription failed while catching up:', error);
+        options.onError('A subscription failed while catching up', error);
       });
     };
 

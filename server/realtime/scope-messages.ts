@@ -35,6 +35,8 @@ export function listenToScope(
   pubsub: PubSub,
   scope: VisitorScope,
   onMessage: (message: MessageModel) => void,
+  /** Told when a message could not be checked (the look-up failed) and was dropped. */
+  onDropped: (error: unknown) => void,
   currentScope: () => Promise<VisitorScope> = trackScope(db, scope),
 ): () => void {
   if (scope.kind === 'visitor') {
@@ -59,6 +61,6 @@ export function listenToScope(
       .then(async () => {
         if (await admit(message)) onMessage(message);
       })
-      .catch((error: unknown) => console.error('Dropped a message for a verified visitor:', error));
+      .catch(onDropped);
   });
 }

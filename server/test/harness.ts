@@ -7,12 +7,13 @@ import { GRAPHQL_PATH, type JoinPayload } from '../../protocol/index.ts';
 import { createAgent, login } from '../access/agents.ts';
 import { ABUSE_LIMIT_DEFAULTS } from '../access/rate-limit.ts';
 import { createWorkspace } from '../access/workspaces.ts';
-import { type App, buildApp } from '../app.ts';
+import { type App, type AppOptions, buildApp } from '../app.ts';
 import { type Config, DATABASE_DEFAULTS, DEFAULT_DIST_DIR, IN_MEMORY_DATA_DIR } from '../config.ts';
 
 /**
  * The configuration tests run on: real Postgres when DATABASE_URL is set (CI), otherwise an
- * in-memory PGlite per test file; Redis pub/sub when REDIS_URL is set.
+ * in-memory PGlite per test file; Redis pub/sub when REDIS_URL is set. Logs at `warn`: a line
+ * per operation would drown the test output.
  */
 export function testConfig(overrides: Partial<Config> = {}): Config {
   return {
@@ -29,6 +30,9 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     abuseLimits: ABUSE_LIMIT_DEFAULTS,
     trustProxy: { kind: 'none' },
     rateLimitKeySecret: null,
+    logLevel: 'warn',
+    metricsToken: null,
+    metricsPort: null,
     ...overrides,
   };
 }
@@ -68,8 +72,11 @@ export interface TestAgent {
   readonly token: string;
 }
 
-export async function startTestServer(overrides: Partial<Config> = {}): Promise<TestServer> {
-  const app = await buildApp(testConfig(overrides));
+export async function startTestServer(
+  overrides: Partial<Config> = {},
+  options: AppOptions = {},
+): Promise<TestServer> {
+  const app = await buildApp(testConfig(overrides), options);
   await app.start();
   const origin = app.origin();
   const graphqlUrl = `${origin}${GRAPHQL_PATH}`;
@@ -125,10 +132,13 @@ export async function startTestServer(overrides: Partial<Config> = {}): Promise<
  * file's first test, stopped after its last. Call it at the top level of the file; the handle
  * it returns reads the started server, so use it inside tests and hooks only.
  */
-export function sharedTestServer(overrides: Partial<Config> = {}): TestServer {
+export function sharedTestServer(
+  overrides: Partial<Config> = {},
+  options: AppOptions = {},
+): TestServer {
   let started: TestServer | undefined;
   beforeAll(async () => {
-    started = await startTestServer(overrides);
+    started = await startTestServer(overrides, options);
   });
   afterAll(async () => {
     await started?.stop();

@@ -30,7 +30,9 @@ function get(server: Server, path: string, method = 'GET'): Promise<Answer> {
 }
 
 async function serve(root: string): Promise<Server> {
-  const handle = inboxHandler(root);
+  const handle = inboxHandler(root, (error) => {
+    throw error;
+  });
   const server = createServer((req, res) => {
     void handle(req, res).then((handled) => {
       if (!handled) {

@@ -54,7 +54,11 @@ const INBOX_HEADERS = {
  * file extension is a route of the app and gets `index.html` (single-page fallback); a
  * missing file with an extension is a 404. Paths never leave `root`.
  */
-export function inboxHandler(root: string): WebHandler {
+export function inboxHandler(
+  root: string,
+  /** Told when a file that exists could not be read; the response is cut. */
+  onReadError: (error: unknown, file: string) => void,
+): WebHandler {
   const base = resolve(root);
   return async (request, response) => {
     const url = new URL(request.url ?? '/', 'http://localhost');
@@ -102,6 +106,7 @@ export function inboxHandler(root: string): WebHandler {
         response,
         file,
         hashed ? 'public, max-age=31536000, immutable' : 'no-cache',
+        onReadError,
       );
       return true;
     }
@@ -109,7 +114,7 @@ export function inboxHandler(root: string): WebHandler {
       sendText(response, 404, 'Not found', INBOX_HEADERS);
       return true;
     }
-    sendFile(request, response, index, 'no-cache');
+    sendFile(request, response, index, 'no-cache', onReadError);
     return true;
   };
 }
@@ -127,6 +132,7 @@ function sendFile(
   response: ServerResponse,
   file: string,
   cacheControl: string,
+  onReadError: (error: unknown, file: string) => void,
 ): void {
   response.writeHead(200, {
     'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
@@ -140,7 +146,7 @@ function sendFile(
   }
   const stream = createReadStream(file);
   stream.on('error', (error) => {
-    console.error('Could not read', file, error);
+    onReadError(error, file);
     response.destroy(error);
   });
   stream.pipe(response);

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import type { Db } from '../db/database.ts';
-import { readinessHandler } from '../ops/readiness.ts';
+import type { Logger } from '../ops/logger.ts';
 import { demoHandler } from './demo.ts';
 import { INBOX_BUILD_DIR, inboxHandler } from './inbox.ts';
 import { WIDGET_BUILD_FILE, widgetHandler } from './widget.ts';
@@ -20,8 +20,6 @@ export type WebHandler = (
 /** What a handler may use of the running server. */
 export interface WebContext {
   readonly db: Db;
-  /** True once the server is shutting down: `/readyz` says so. */
-  readonly draining: boolean;
 }
 
 /** Answers one non-GraphQL request; anything no handler takes is a 404. */
@@ -32,13 +30,20 @@ export type WebServer = (
 ) => Promise<void>;
 
 /**
- * Every non-GraphQL path the server answers, tried in order: the readiness probe, then the
- * files `npm run build` wrote into `distDir`, then the demo page.
+ * Every non-GraphQL path the server answers, tried in order: `first` (the probes and the
+ * metrics), then the files `npm run build` wrote into `distDir`, then the demo page.
  */
-export function serveWeb(options: { readonly distDir: string }): WebServer {
+export function serveWeb(options: {
+  readonly distDir: string;
+  readonly first: readonly WebHandler[];
+  readonly logger: Logger;
+}): WebServer {
+  const { logger } = options;
   const handlers: WebHandler[] = [
-    readinessHandler(),
-    inboxHandler(join(options.distDir, INBOX_BUILD_DIR)),
+    ...options.first,
+    inboxHandler(join(options.distDir, INBOX_BUILD_DIR), (error, file) =>
+      logger.error({ err: error, file }, 'Could not read a file of the inbox'),
+    ),
     widgetHandler(join(options.distDir, WIDGET_BUILD_FILE)),
     demoHandler(),
   ];

@@ -113,6 +113,7 @@ builder.subscriptionField('inboxEvents', (t) =>
         loadAfter: (seq) => listInboxEventsAfter(db, workspaceId, seq),
         key: (event) => event.id,
         position: (event) => event.seq,
+        onError: (message, error) => context.log.error({ err: error }, message),
       });
     },
     resolve: (event) => event,

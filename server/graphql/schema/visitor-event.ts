@@ -43,13 +43,23 @@ builder.subscriptionField('visitorEvents', (t) =>
       // Live and caught-up reads alike narrow once a verification expires.
       const currentScope = trackScope(db, scope);
       return replayThenLive<MessageModel>({
-        listen: (onMessage) => listenToScope(db, pubsub, scope, onMessage, currentScope),
+        listen: (onMessage) =>
+          listenToScope(
+            db,
+            pubsub,
+            scope,
+            onMessage,
+            (error) =>
+              context.log.error({ err: error }, 'Dropped a message for a verified visitor'),
+            currentScope,
+          ),
         onResumed: (listener) => pubsub.onResumed(listener),
         after: after ? await seqOfVisibleMessage(db, scope, after) : null,
         newestPosition: () => newestScopeMessageSeq(db, scope),
         loadAfter: async (seq) => listScopeMessagesAfter(db, await currentScope(), seq),
         key: (message) => message.id,
         position: (message) => message.seq,
+        onError: (message, error) => context.log.error({ err: error }, message),
       });
     },
     resolve: (message): MessageAddedEvent => ({ kind: 'messageAdded', message }),

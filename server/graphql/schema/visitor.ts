@@ -88,13 +88,15 @@ builder.mutationField('identifyVisitor', (t) =>
         name: parseName(input.name, 'input.name'),
         identityToken: input.identityToken ?? null,
       };
-      return identifyVisitor(
+      const result = await identifyVisitor(
         context.db,
         context.publisher,
         context.visitorSession.visitor,
         identity,
         admissionGuards(context.rateLimits, context.clientAddress),
       );
+      context.activity.identified(identity.identityToken === null ? 'unverified' : 'verified');
+      return result;
     },
   }),
 );
@@ -117,6 +119,7 @@ builder.mutationField('resetVisitor', (t) =>
     resolve: async (_root, _args, context) => {
       const session = context.visitorSession;
       await endVisitor(context.db, session.visitor);
+      context.activity.visitorReset();
       session.afterResponse(() =>
         context.pubsub.publish(channels.endedVisitors, { visitorId: session.visitor.id }),
       );
