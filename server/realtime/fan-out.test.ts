@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { CloseCode } from '../../protocol/index.ts';
 import { LOGIN_ATTEMPT_RATE, VISITOR_MESSAGE_RATE } from '../access/rate-limit.ts';
@@ -20,8 +21,10 @@ const EVENTS = `subscription ($after: ID) {
 }`;
 
 describe.skipIf(!hasServices)('fan-out and rate limits across instances through Redis', () => {
-  const first = sharedTestServer();
-  const second = sharedTestServer();
+  // Instances share rate-limit counts only under one SONNY_SECRET_KEY, as in production.
+  const shared = { rateLimitKeySecret: randomBytes(32) };
+  const first = sharedTestServer(shared);
+  const second = sharedTestServer(shared);
 
   it('delivers a message sent through one instance to a subscription on the other', async () => {
     const site = await first.createWorkspace();

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VISITOR_MESSAGE_RATE } from '../access/rate-limit.ts';
 import {
@@ -62,10 +63,9 @@ describe.skipIf(!hasPostgres || !canRunRedis)('a Redis outage', () => {
   beforeAll(async () => {
     redis = await redisServer();
     await redis.start();
-    [first, second] = await Promise.all([
-      startTestServer({ redisUrl: redis.url }),
-      startTestServer({ redisUrl: redis.url }),
-    ]);
+    // Instances share rate-limit counts only under one SONNY_SECRET_KEY, as in production.
+    const shared = { redisUrl: redis.url, rateLimitKeySecret: randomBytes(32) };
+    [first, second] = await Promise.all([startTestServer(shared), startTestServer(shared)]);
   });
   afterAll(async () => {
     // Redis must be up for the instances to close their connections politely.
