@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { ErrorCode } from '../../protocol/index.ts';
 import type { AgentRow, Db, Executor } from '../db/database.ts';
 import { badUserInput, SonnyError } from '../errors.ts';
-import { parseEmail, parseName } from '../identity/identity-input.ts';
+import { emailKey, parseEmail, parseName } from '../identity/identity-input.ts';
 import { hashPassword, PASSWORD_LIMITS, UNKNOWN_AGENT_HASH, verifyPassword } from './passwords.ts';
 import { randomToken, SESSION_TOKEN_PREFIX, secretDigest } from './secrets.ts';
 
@@ -85,7 +85,7 @@ async function findAgentRowByEmail(db: Executor, email: string): Promise<AgentRo
   return db
     .selectFrom('agents')
     .selectAll()
-    .where('email_normalized', '=', email.trim().normalize('NFC').toLowerCase())
+    .where('email_normalized', '=', emailKey(email))
     .executeTakeFirst();
 }
 

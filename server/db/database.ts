@@ -121,6 +121,10 @@ export interface VisitorsTable {
    * Past it the visitor reads only its own conversations again. Null if never verified.
    */
   identity_verified_until: NullableTimestamp;
+  /** The email this visitor gave at its latest identify, as it gave it: what it sees of itself. */
+  given_email: string | null;
+  /** The name this visitor gave at its latest identify that had one. */
+  given_name: string | null;
 }
 
 export type ConversationStatus = 'open' | 'closed';

@@ -3,7 +3,7 @@ import { findWorkspace } from '../access/workspaces.ts';
 import { linkVisitorConversations } from '../conversations/conversations.ts';
 import type { DomainEventPublisher } from '../conversations/events.ts';
 import { appendInboxEvent, type InboxEventAppended } from '../conversations/inbox-events.ts';
-import type { ContactRow, Db, VisitorRow } from '../db/database.ts';
+import type { ContactRow, Db } from '../db/database.ts';
 import { runUnitOfWork, type UnitOfWork } from '../db/unit-of-work.ts';
 import { SonnyError } from '../errors.ts';
 import { findContacts, tokenPredatesEndedSessions, upsertContact } from './contacts.ts';
@@ -12,7 +12,10 @@ import { type VerifiedIdentityClaims, verifyIdentityToken } from './identity-tok
 import {
   bindVisitorToContact,
   isVerifiedAt,
+  ownIdentity,
   requireActiveVisitor,
+  toVisitor,
+  type VisitorModel,
   type VisitorRef,
 } from './visitors.ts';
 
@@ -34,11 +37,25 @@ export interface IdentifyGuards {
   readonly afterNewContact?: (workspaceId: string) => Promise<void>;
 }
 
+/**
+ * The answer to the identifying visitor: only what it may see. After an unverified identify
+ * that is the email and name it gave, never the stored contact's name, spelling or vouching.
+ */
 export interface IdentifyResult {
-  readonly contact: ContactRow;
-  readonly visitor: VisitorRow;
+  readonly contact: IdentifiedContact;
+  /** The visitor as it sees itself. */
+  readonly visitor: VisitorModel;
   /** How many of this visitor's conversations this call linked to the contact. */
   readonly linkedConversationCount: number;
+}
+
+/** The contact a visitor is bound to, as that visitor may see it. */
+export interface IdentifiedContact {
+  readonly id: string;
+  readonly email: string;
+  readonly name: string | null;
+  /** Whether the visitor proved this identity; only then are the email and name the contact's. */
+  readonly verified: boolean;
 }
 
 /** {@link identifyVisitorIn} in a unit of work of its own. */
@@ -70,6 +87,9 @@ export async function identifyVisitor(
  * token predates the contact's ended sessions is read under the contact's lock, after its
  * upsert, which a refusal rolls back. A first binding or a verification is news for the
  * inbox, published when `work` commits.
+ * The answer tells an unverified visitor nothing about the contact it may have found: it
+ * carries the email and name the visitor gave, and is built the same way whether the contact
+ * is new or not.
  * Runs inside `work`: on any error the caller's unit of work rolls everything back.
  */
 export async function identifyVisitorIn(
@@ -127,6 +147,7 @@ export async function identifyVisitorIn(
     contactId: contact.id,
     verified: verified || current.identity_verified,
     verifiedUntil: claims?.expiresAt ?? null,
+    given: { email: identity.email.display, name: identity.name },
   });
   const linkedConversationCount = await linkVisitorConversations(trx, visitor.id, contact.id);
   // News for the inbox: the first binding, or a verification. Not a repeat: a widget re-sends
@@ -139,7 +160,12 @@ export async function identifyVisitorIn(
       contactId: contact.id,
     });
   }
-  return { contact, visitor: bound, linkedConversationCount };
+  const own = ownIdentity(bound, contact) ?? { email: identity.email.display, name: null };
+  return {
+    contact: { id: contact.id, ...own, verified: isVerifiedAt(bound.identity_verified_until) },
+    visitor: toVisitor(bound, own),
+    linkedConversationCount,
+  };
 }
 
 /**

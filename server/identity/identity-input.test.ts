@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { expectBadUserInput } from '../test/assertions.ts';
-import { MAX_EMAIL_LENGTH, MAX_NAME_LENGTH, parseEmail, parseName } from './identity-input.ts';
+import {
+  emailKey,
+  MAX_EMAIL_LENGTH,
+  MAX_NAME_LENGTH,
+  parseEmail,
+  parseName,
+} from './identity-input.ts';
 
 const FIELD = 'input.email';
 
@@ -28,7 +34,9 @@ describe('parseEmail', () => {
     ['exactly 254 characters', EMAIL_254],
     ['a local part of exactly 64 bytes in two-byte characters', `${'é'.repeat(32)}@example.com`],
   ])('accepts %s: %s', (_, email) => {
-    expect(parseEmail(email, FIELD)).toEqual({ display: email, normalized: email.toLowerCase() });
+    const parsed = parseEmail(email, FIELD);
+    expect(parsed.display).toBe(email);
+    expect(parsed.normalized).toBe(emailKey(email));
   });
 
   it.each([
@@ -93,7 +101,7 @@ describe('parseEmail', () => {
     const fromNfd = parseEmail(decomposed, FIELD);
     const fromNfc = parseEmail(composed, FIELD);
     expect(fromNfd.normalized).toBe(fromNfc.normalized);
-    expect(fromNfd.normalized).toBe('jos\u00e9@ex\u00e4mple.com');
+    expect(fromNfd.normalized).toBe('jos\u00e9@xn--exmple-cua.com');
     expect(fromNfd.display).toBe(composed);
   });
 
@@ -105,6 +113,43 @@ describe('parseEmail', () => {
     const decomposed = email.normalize('NFD');
     expect([...decomposed]).toHaveLength(286);
     expect(parseEmail(decomposed, FIELD).display).toBe(email);
+  });
+});
+
+describe('the identity key of an email', () => {
+  it.each([
+    ['lower-case ASCII', 'jane@example.com'],
+    ['an upper-case domain', 'jane@EXAMPLE.com'],
+    ['an upper-case local part', 'JANE@example.com'],
+    ['a fullwidth letter in the local part', '\uff4aane@example.com'],
+    ['a fullwidth domain', 'jane@\uff45\uff58\uff41\uff4d\uff50\uff4c\uff45.com'],
+    ['surrounding spaces', '  jane@example.com '],
+  ])('is the same for %s', (_, email) => {
+    expect(parseEmail(email, FIELD).normalized).toBe('jane@example.com');
+  });
+
+  it.each([
+    ['the Unicode domain', 'jane@bücher.de'],
+    ['the ASCII (punycode) domain', 'jane@xn--bcher-kva.de'],
+    ['an upper-case Unicode domain', 'jane@BÜCHER.DE'],
+    ['a decomposed Unicode domain', 'jane@bu\u0308cher.de'],
+  ])('puts the domain in its ASCII form for %s', (_, email) => {
+    expect(parseEmail(email, FIELD).normalized).toBe('jane@xn--bcher-kva.de');
+  });
+
+  it('keeps the display as given, only trimmed and NFC-normalised', () => {
+    expect(parseEmail(' \uff4aane@BÜCHER.de ', FIELD).display).toBe('\uff4aane@BÜCHER.de');
+  });
+
+  it('is what login looks agents up by, for any string', () => {
+    for (const email of ['\uff4aane@EXAMPLE.com', 'jane@bücher.de', 'Jane@xn--bcher-kva.DE']) {
+      expect(emailKey(email)).toBe(parseEmail(email, FIELD).normalized);
+    }
+    expect(emailKey('not an email')).toBe('not an email');
+  });
+
+  it('refuses a domain IDNA cannot put in ASCII (a tatweel starting a label)', () => {
+    expectBadUserInput(() => parseEmail('jane@\u0640x.com', FIELD), FIELD);
   });
 });
 
@@ -167,6 +212,46 @@ describe('parseName', () => {
   ])('rejects %s inside a name', (_, name) => {
     const error = expectBadUserInput(() => parseName(name, 'visitor.name'), 'visitor.name');
     expect(error.message).toMatch(/control characters/);
+  });
+});
+
+describe('parseName refuses invisible formatting characters', () => {
+  it.each([
+    ['a right-to-left override', 'Jane\u202eitnaM'],
+    ['a left-to-right embedding', '\u202aJane'],
+    ['a pop directional formatting', 'Jane\u202c'],
+    ['a right-to-left isolate', 'Jane \u2067Doe\u2069'],
+    ['a first strong isolate', '\u2068Jane'],
+    ['a left-to-right mark', 'Jane\u200e'],
+    ['an Arabic letter mark', 'Jane\u061c'],
+    ['a zero-width space', 'Ja\u200bne'],
+    ['a zero-width non-joiner', 'Ja\u200cne'],
+    ['a joiner between Latin letters', 'Ja\u200dne'],
+    ['a joiner at the start', '\u200dJane'],
+    ['a joiner after an emoji at the end', 'Jane 😀\u200d'],
+    ['a soft hyphen', 'Ja\u00adne'],
+    ['a byte order mark inside', 'Ja\ufeffne'],
+    ['a word joiner', 'Ja\u2060ne'],
+    ['a tag character outside a flag', 'Jane\u{E0041}'],
+    ['an unpaired surrogate', 'Jane\ud800'],
+  ])('%s', (_, name) => {
+    expectBadUserInput(() => parseName(name, 'input.name'), 'input.name');
+  });
+
+  it.each([
+    ['a family (emoji joined by ZWJ)', 'Jane 👨\u200d👩\u200d👧'],
+    ['a technologist with a skin tone', 'Jane 👩🏽\u200d💻'],
+    ['a rainbow flag (variation selector and ZWJ)', 'Jane 🏳\ufe0f\u200d🌈'],
+    ['a heart on fire', '❤\ufe0f\u200d🔥 Jane'],
+    [
+      'a subdivision flag (tag sequence)',
+      'Jane 🏴\u{E0067}\u{E0062}\u{E0065}\u{E006E}\u{E0067}\u{E007F}',
+    ],
+    ['a Sinhala name joined with ZWJ', 'ශ්\u200dරී'],
+    ['Arabic', 'جين'],
+    ['Hebrew with a space', 'ג׳יין דו'],
+  ])('accepts %s', (_, name) => {
+    expect(parseName(name, 'input.name')).toBe(name);
   });
 });
 

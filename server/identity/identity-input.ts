@@ -1,3 +1,4 @@
+import { domainToASCII } from 'node:url';
 import { Limits } from '../../protocol/index.ts';
 import { badUserInput } from '../errors.ts';
 
@@ -15,11 +16,29 @@ const LOCAL_PART = new RegExp(`^${ATOM}(?:\\.${ATOM})*$`, 'u');
 // marks and hyphens inside.
 const DOMAIN_LABEL = /^[\p{L}\p{N}](?:[\p{L}\p{N}\p{M}-]*[\p{L}\p{N}\p{M}])?$/u;
 const CONTROL_CHARACTERS = /[\p{Cc}\u2028\u2029]/u;
+// Invisible format characters (bidi overrides and isolates, zero-width spaces, soft hyphens,
+// tags…) make a name display as something else, or reorder what an agent reads around it.
+const FORMAT_CHARACTER = /\p{Cf}/u;
+const ZERO_WIDTH_JOINER = '\u200d';
+// An emoji tag sequence (a subdivision flag such as England's): a black flag, tag characters,
+// a cancel tag. The only place tag characters, otherwise invisible, may appear.
+const EMOJI_TAG_SEQUENCE = /\u{1F3F4}[\u{E0020}-\u{E007E}]+\u{E007F}/gu;
+// What a joiner may follow in an emoji ZWJ sequence (👩🏽‍💻, 🏳️‍🌈) or a script that joins with
+// it (Sinhala ශ්‍රී, Malayalam chillus): an emoji, a skin tone, a variation selector, or a
+// letter or mark of a script other than the Latin, Greek and Cyrillic lookalikes.
+const JOINS_AFTER =
+  /^(?:\p{Extended_Pictographic}|\p{Emoji_Modifier}|\uFE0F|(?![\p{Script=Latin}\p{Script=Greek}\p{Script=Cyrillic}])[\p{L}\p{M}])$/u;
+const JOINS_BEFORE =
+  /^(?:\p{Extended_Pictographic}|(?![\p{Script=Latin}\p{Script=Greek}\p{Script=Cyrillic}])[\p{L}\p{M}])$/u;
 
 export interface EmailAddress {
-  /** The address as given, trimmed: what people see. */
+  /** The address as given, trimmed and NFC-normalised: what people see. */
   readonly display: string;
-  /** NFC-normalised and lower-cased: the identity key of a contact within a workspace. */
+  /**
+   * The identity key of a contact within a workspace (`email_normalized`): compatibility
+   * forms folded (NFKC, so `ｊane` is `jane`), lower-cased, the domain in its ASCII form
+   * (IDNA, so `bücher.de` is `xn--bcher-kva.de`). Every spelling of one address has one key.
+   */
   readonly normalized: string;
 }
 
@@ -33,10 +52,29 @@ export function parseEmail(raw: string, field: string): EmailAddress {
   const at = display.lastIndexOf('@');
   const localPart = display.slice(0, at);
   const domain = display.slice(at + 1);
-  if (at < 1 || !isLocalPart(localPart) || !isDomain(domain)) {
+  const asciiDomain = domainToASCII(domain.normalize('NFKC'));
+  if (at < 1 || !isLocalPart(localPart) || !isDomain(domain) || asciiDomain === '') {
     throw badUserInput(field, `"${printable(display)}" is not a valid email address.`);
   }
-  return { display, normalized: display.toLowerCase() };
+  return { display, normalized: `${foldLocalPart(localPart)}@${asciiDomain}` };
+}
+
+/**
+ * The identity key of an address as typed, without validating it: what `login` looks an agent
+ * up by. Equals {@link parseEmail}'s `normalized` for every address `parseEmail` accepts; for
+ * anything else it is merely a string no stored key can equal.
+ */
+export function emailKey(raw: string): string {
+  const address = raw.trim().normalize('NFC');
+  const at = address.lastIndexOf('@');
+  if (at < 0) return foldLocalPart(address);
+  const domain = address.slice(at + 1).normalize('NFKC');
+  const asciiDomain = domainToASCII(domain) || domain.toLowerCase();
+  return `${foldLocalPart(address.slice(0, at))}@${asciiDomain}`;
+}
+
+function foldLocalPart(localPart: string): string {
+  return localPart.normalize('NFKC').toLowerCase();
 }
 
 function isLocalPart(localPart: string): boolean {
@@ -58,7 +96,9 @@ function isDomain(domain: string): boolean {
 
 /**
  * Validates an optional display name. Blank means "no name given", so a site that passes an
- * empty string for users without a name never erases a name an agent already sees.
+ * empty string for users without a name never erases a name an agent already sees. Control
+ * characters, unpaired surrogates and invisible format characters (Unicode Cf: bidi overrides
+ * and isolates, zero-width spaces…) are refused; emoji sequences keep their joiners and tags.
  */
 export function parseName(raw: string | null | undefined, field: string): string | null {
   const name = raw?.trim().normalize('NFC');
@@ -66,10 +106,33 @@ export function parseName(raw: string | null | undefined, field: string): string
   if ([...name].length > MAX_NAME_LENGTH) {
     throw badUserInput(field, `Name is longer than ${MAX_NAME_LENGTH} characters.`);
   }
-  if (CONTROL_CHARACTERS.test(name)) {
+  if (CONTROL_CHARACTERS.test(name) || !name.isWellFormed()) {
     throw badUserInput(field, 'Name contains control characters.');
   }
+  if (hasInvisibleFormatting(name)) {
+    throw badUserInput(
+      field,
+      'Name contains invisible formatting characters (such as bidirectional overrides or zero-width spaces).',
+    );
+  }
   return name;
+}
+
+/** Whether a format character appears anywhere but as a joiner or tag of an emoji sequence. */
+function hasInvisibleFormatting(name: string): boolean {
+  const characters = [...name.replace(EMOJI_TAG_SEQUENCE, '\u{1F3F4}')];
+  return characters.some((character, index) => {
+    if (!FORMAT_CHARACTER.test(character)) return false;
+    if (character !== ZERO_WIDTH_JOINER) return true;
+    const before = characters[index - 1];
+    const after = characters[index + 1];
+    return !(
+      before !== undefined &&
+      after !== undefined &&
+      JOINS_AFTER.test(before) &&
+      JOINS_BEFORE.test(after)
+    );
+  });
 }
 
 /**

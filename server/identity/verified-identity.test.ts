@@ -273,23 +273,82 @@ describe('unverified identify', () => {
       name: 'Mallory',
     });
     expect(errors).toBeUndefined();
+    // Bound to the same contact, but shown only what it gave.
     expect(data?.identifyVisitor.contact).toEqual({
       id: vouched.data?.identifyContact.id,
-      email,
-      name: 'Jane From CRM',
-      verified: true,
+      email: email.toUpperCase(),
+      name: 'Mallory',
+      verified: false,
     });
     expect(data?.identifyVisitor.visitor.identityVerified).toBe(false);
     expect((await contactRow(site, email))?.name).toBe('Jane From CRM');
 
-    // A verified identify may rename it.
+    // A verified identify may rename it, and sees the contact as stored.
     const verified = await joinAs(site);
     const renamed = await verified.execute(IDENTIFY, {
       email,
       name: 'Jane Doe',
       token: await mintIdentityToken(site.identitySecret, { email }),
     });
-    expect(renamed.data?.identifyVisitor.contact.name).toBe('Jane Doe');
+    expect(renamed.data?.identifyVisitor.contact).toEqual({
+      id: vouched.data?.identifyContact.id,
+      email,
+      name: 'Jane Doe',
+      verified: true,
+    });
+  });
+
+  it('reveals nothing stored about an existing contact to a stranger, by identify or by join', async () => {
+    const site = await server.createWorkspace();
+    const email = uniqueEmail('Jane.Smith');
+    const jane = await joinAs(site, {
+      email,
+      name: 'Jane Smith',
+      identityToken: await mintIdentityToken(site.identitySecret, { email, name: 'Jane Smith' }),
+    });
+    expect(await visitorOf(jane)).toMatchObject({ name: 'Jane Smith', identityVerified: true });
+    const stored = [email, 'Jane Smith'];
+    const revealsNothingStored = (answer: unknown) => {
+      const text = JSON.stringify(answer);
+      for (const secret of stored) expect(text).not.toContain(secret);
+      expect(text).not.toMatch(/"verified":true|"identityVerified":true/);
+    };
+    const FULL_IDENTIFY = `mutation ($email: String!, $name: String) {
+      identifyVisitor(input: { email: $email, name: $name }) {
+        contact { id email name verified }
+        visitor { id email name identified identityVerified conversations { id identityVerified } }
+        linkedConversationCount
+      }
+    }`;
+
+    // By identify, with a name and then without one.
+    const stranger = await joinAs(site);
+    const given = email.toLowerCase();
+    const named = await stranger.execute(FULL_IDENTIFY, { email: given, name: 'X' });
+    expect(named.errors).toBeUndefined();
+    expect(named.data?.identifyVisitor).toMatchObject({
+      contact: { email: given, name: 'X', verified: false },
+      visitor: { email: given, name: 'X', identified: true, identityVerified: false },
+      linkedConversationCount: 0,
+    });
+    revealsNothingStored(named.data);
+    revealsNothingStored(await visitorOf(stranger));
+    expect(await visitorOf(stranger)).toMatchObject({ email: given, name: 'X' });
+
+    const unnamed = await joinAs(site);
+    const bare = await unnamed.execute(FULL_IDENTIFY, { email: given });
+    expect(bare.data?.identifyVisitor.contact).toMatchObject({ name: null, verified: false });
+    revealsNothingStored(bare.data);
+    revealsNothingStored(await visitorOf(unnamed));
+
+    // By join.
+    const joined = await joinAs(site, { email: given, name: 'X' });
+    expect(await visitorOf(joined)).toMatchObject({ email: given, name: 'X', identified: true });
+    revealsNothingStored(await visitorOf(joined));
+
+    // The contact itself is untouched, and Jane still sees it as stored.
+    expect(await contactRow(site, email)).toMatchObject({ email, name: 'Jane Smith' });
+    expect(await visitorOf(jane)).toMatchObject({ email, name: 'Jane Smith' });
   });
 
   it('still names a contact nobody vouched for', async () => {

@@ -145,8 +145,34 @@ describe('identify', () => {
     const b = await server.join({ siteId: site.siteId, visitorId: newVisitorId() });
     const first = await a.execute(IDENTIFY, { email });
     const second = await b.execute(IDENTIFY, { email: `  ${email.toUpperCase()} ` });
-    expect(second.data?.identifyVisitor.contact).toEqual(first.data?.identifyVisitor.contact);
+    expect(second.data?.identifyVisitor.contact.id).toBe(first.data?.identifyVisitor.contact.id);
+    // Each visitor is shown its own spelling; the contact keeps the first.
     expect(first.data?.identifyVisitor.contact.email).toBe(email);
+    expect(second.data?.identifyVisitor.contact.email).toBe(email.toUpperCase());
+    expect((await contactsOf(site.id)).map((contact) => contact.email)).toEqual([email]);
+  });
+
+  it('treats compatibility forms and Unicode or ASCII domains of one address as one contact', async () => {
+    const site = await server.createWorkspace();
+    const local = `jane${newVisitorId().slice(0, 8)}`;
+    const spellings = [
+      `${local}@bücher.de`,
+      `${local}@BÜCHER.de`,
+      `${local}@xn--bcher-kva.de`,
+      `\uff4a${local.slice(1)}@bücher.de`,
+      `${local}@b\uff55\u0308cher.de`,
+    ];
+    const ids = new Set<string>();
+    for (const email of spellings) {
+      const socket = await server.join({ siteId: site.siteId, visitorId: newVisitorId() });
+      const { data, errors } = await socket.execute(IDENTIFY, { email });
+      expect(errors, email).toBeUndefined();
+      ids.add(data?.identifyVisitor.contact.id);
+    }
+    expect(ids.size).toBe(1);
+    expect(await contactsOf(site.id)).toMatchObject([
+      { email: spellings[0], email_normalized: `${local}@xn--bcher-kva.de` },
+    ]);
   });
 
   it('keeps the same email in two workspaces as two contacts', async () => {
@@ -224,6 +250,11 @@ describe('bad identify input', () => {
     [
       'a name with a control character',
       { email: 'ok@example.com', name: 'Jane\u0007' },
+      'input.name',
+    ],
+    [
+      'a name with a right-to-left override',
+      { email: 'ok@example.com', name: 'Jane\u202eevil' },
       'input.name',
     ],
   ])(

@@ -72,7 +72,8 @@ export async function lockVisitor(trx: Transaction, visitorId: string): Promise<
 
 /**
  * Binds the visitor to its contact (verified once any identify was), marking when it first
- * identified; a token's `verifiedUntil` extends its verification to then, never shortens it.
+ * identified and what it gave (the email as given, and the name unless none was given this
+ * time); a token's `verifiedUntil` extends its verification to then, never shortens it.
  * Returns the row as it is now.
  */
 export async function bindVisitorToContact(
@@ -83,6 +84,7 @@ export async function bindVisitorToContact(
     readonly verified: boolean;
     /** The `exp` of the token this identify presented; null for an unverified identify. */
     readonly verifiedUntil: Date | null;
+    readonly given: { readonly email: string; readonly name: string | null };
   },
 ): Promise<VisitorRow> {
   return trx
@@ -96,6 +98,8 @@ export async function bindVisitorToContact(
         : {
             identity_verified_until: sql<Date>`greatest(identity_verified_until, ${contact.verifiedUntil}::timestamptz)`,
           }),
+      given_email: contact.given.email,
+      given_name: sql<string | null>`coalesce(${contact.given.name}::text, visitors.given_name)`,
     })
     .where('id', '=', visitorId)
     .returningAll()
@@ -207,13 +211,39 @@ export function toVisitor(
   };
 }
 
-/** The active visitor with its contact's email and name. */
+/** An email and a name, as a visitor or a contact has them. */
+export interface EmailAndName {
+  readonly email: string;
+  readonly name: string | null;
+}
+
+/**
+ * What a visitor is shown of its own identity. A visitor verified right now proved its email,
+ * so it sees its contact's stored email and name; any other visitor (never verified, or past
+ * its token's `exp`) sees only what it gave itself, never what the contact holds: an unsigned
+ * email proves nothing, and the contact may be someone else's. Null while the visitor is not
+ * bound to a contact.
+ */
+export function ownIdentity(
+  row: Pick<VisitorRow, 'contact_id' | 'identity_verified_until' | 'given_email' | 'given_name'>,
+  contact: EmailAndName,
+  now: Date = new Date(),
+): EmailAndName | null {
+  if (row.contact_id === null) return null;
+  if (isVerifiedAt(row.identity_verified_until, now)) return contact;
+  return row.given_email === null ? null : { email: row.given_email, name: row.given_name };
+}
+
+/** The active visitor as it sees itself (see {@link ownIdentity}). */
 export async function loadVisitor(db: Executor, visitor: VisitorRef): Promise<VisitorModel> {
   const row = await requireActiveVisitor(db, visitor);
-  const found = await findVisitors(db, visitor.workspaceId, [row.id]);
-  const model = found.get(row.id);
-  if (model === undefined) throw new Error('An active visitor vanished while it was read.');
-  return model;
+  const contact = await visitorsWithContacts(db)
+    .where('visitors.id', '=', row.id)
+    .executeTakeFirstOrThrow();
+  return toVisitor(
+    row,
+    contact.email === null ? null : ownIdentity(row, { email: contact.email, name: contact.name }),
+  );
 }
 
 function visitorsWithContacts(db: Executor) {

@@ -1,21 +1,31 @@
 import { admissionGuards } from '../../access/rate-limit.ts';
 import { visitorScope } from '../../access/visitor-scope.ts';
 import { listScopeConversations } from '../../conversations/conversations.ts';
-import type { ContactRow } from '../../db/database.ts';
-import { type IdentifyResult, identifyVisitor } from '../../identity/identify.ts';
+import {
+  type IdentifiedContact as IdentifiedContactModel,
+  type IdentifyResult,
+  identifyVisitor,
+} from '../../identity/identify.ts';
 import { parseEmail, parseName } from '../../identity/identity-input.ts';
-import { endVisitor, loadVisitor, toVisitor, type VisitorModel } from '../../identity/visitors.ts';
+import { endVisitor, loadVisitor, type VisitorModel } from '../../identity/visitors.ts';
 import { channels } from '../../realtime/channels.ts';
 import { builder } from '../builder.ts';
-import { Contact } from './contact.ts';
 import { Conversation } from './conversation.ts';
 
 export const Visitor = builder.objectRef<VisitorModel>('Visitor').implement({
   description: 'A browser that joined with a visitorId. The visitorId itself is never shown.',
   fields: (t) => ({
     id: t.exposeID('id', { description: 'A server id, distinct from the visitorId credential.' }),
-    email: t.exposeString('email', { nullable: true }),
-    name: t.exposeString('name', { nullable: true }),
+    email: t.exposeString('email', {
+      nullable: true,
+      description:
+        'A visitor asking about itself sees the email it gave, unless it is verified: then its contact’s.',
+    }),
+    name: t.exposeString('name', {
+      nullable: true,
+      description:
+        'A visitor asking about itself sees the name it gave, unless it is verified: then its contact’s.',
+    }),
     identified: t.boolean({
       description: 'Whether the visitor is bound to a contact; the email prompt is then skipped.',
       resolve: (visitor) => visitor.contactId !== null,
@@ -60,15 +70,25 @@ const IdentifyVisitorInput = builder.inputType('IdentifyVisitorInput', {
   }),
 });
 
+const IdentifiedContact = builder.objectRef<IdentifiedContactModel>('IdentifiedContact').implement({
+  description:
+    'The contact identifyVisitor bound the visitor to, as that visitor may see it: after an unverified identify only the email and name it gave, never what the contact holds; after a verified one the contact’s stored email and name.',
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    email: t.exposeString('email'),
+    name: t.exposeString('name', { nullable: true }),
+    verified: t.exposeBoolean('verified', {
+      description: 'Whether this visitor proved the identity with a valid identity token.',
+    }),
+  }),
+});
+
 const IdentifyVisitorPayload = builder
   .objectRef<IdentifyResult>('IdentifyVisitorPayload')
   .implement({
     fields: (t) => ({
-      contact: t.field({ type: Contact, resolve: (result): ContactRow => result.contact }),
-      visitor: t.field({
-        type: Visitor,
-        resolve: (result) => toVisitor(result.visitor, result.contact),
-      }),
+      contact: t.field({ type: IdentifiedContact, resolve: (result) => result.contact }),
+      visitor: t.field({ type: Visitor, resolve: (result) => result.visitor }),
       linkedConversationCount: t.int({
         description: 'How many of this visitor’s conversations this call linked to the contact.',
         resolve: (result) => result.linkedConversationCount,
