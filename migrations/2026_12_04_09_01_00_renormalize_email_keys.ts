@@ -70,11 +70,12 @@ export async function up(db: Kysely<any>): Promise<void> {
 /**
  * Two contacts of one workspace turned out to be one address: they become one. The survivor is
  * the vouched one (an integrator or a verified identify stood behind it), else the older one;
- * it keeps its id and its spelling of the address. Visitors, conversations and inbox events of
- * the other move to it, and the other is deleted. Visitors that move stop being verified (their
- * conversations leave the verified history, their reading of it ends): they proved an address
- * that was another contact's when they did, and this migration must never widen what anyone
- * may read. They verify again with their next identity token.
+ * it keeps its id, its spelling of the address and its name (the other's when it has none).
+ * Visitors, conversations and inbox events of the other move to it, and the other is deleted.
+ * Visitors that move stop being verified (their conversations leave the verified history,
+ * their reading of it ends): they proved an address that was another contact's when they did,
+ * and this migration must never widen what anyone may read. They verify again with their next
+ * identity token.
  */
 async function mergeContacts(
   db: Kysely<any>,
@@ -103,7 +104,10 @@ async function mergeContacts(
     .updateTable('contacts')
     .set({
       email_normalized: key,
-      name: survivor.name ?? merged.name,
+      // A vouched contact is never named by one nobody vouched for.
+      name:
+        survivor.name ??
+        (merged.verified_at !== null || survivor.verified_at === null ? merged.name : null),
       verified_at: sql`least(verified_at, ${merged.verified_at}::timestamptz)`,
       last_seen_at: sql`greatest(last_seen_at, ${merged.last_seen_at}::timestamptz)`,
       // Tokens retired by ending either contact's sessions stay retired.
