@@ -9,6 +9,7 @@ import type { Config } from './config.ts';
 import { connectDatabase } from './db/connect.ts';
 import type { Db } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
+import { useArgumentStringChecks } from './graphql/argument-strings.ts';
 import type { Context } from './graphql/context.ts';
 import { createErrorMasker } from './graphql/errors.ts';
 import { useQueryLimits } from './graphql/limits.ts';
@@ -170,6 +171,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       useQueryLimits(),
       useSchemaVisibility(config.introspection),
       useOperationObserver({ logger, metrics }),
+      useArgumentStringChecks(),
     ],
   });
 

@@ -5,6 +5,7 @@ import type { DomainEventPublisher } from '../conversations/events.ts';
 import type { Db } from '../db/database.ts';
 import { runUnitOfWork } from '../db/unit-of-work.ts';
 import { badUserInput, SonnyError } from '../errors.ts';
+import { unacceptableString } from '../text-input.ts';
 import { type IdentifyGuards, type Identity, identifyVisitorIn } from './identify.ts';
 import { parseEmail, parseName } from './identity-input.ts';
 import { upsertVisitor, type VisitorRef } from './visitors.ts';
@@ -51,6 +52,8 @@ export async function joinVisitor(
   const request = readJoin(payload);
   if (request === null) return refused({ kind: 'malformed-join' });
   if (!isUuid(request.visitorId)) return refused({ kind: 'malformed-visitor-id' });
+  // No site has an id with a NUL, a lone surrogate or 100,000 characters: none is looked up.
+  if (unacceptableString(request.siteId) !== null) return refused({ kind: 'unknown-site' });
   const workspace = await findWorkspaceBySiteId(db, request.siteId);
   if (workspace === undefined) return refused({ kind: 'unknown-site' });
   if (!isOriginAllowed(workspace.allowed_origins, options.origin)) {
@@ -108,6 +111,10 @@ function readJoin(payload: unknown): JoinRequest | null {
 
 /** The identity a join carries, if any; throws BAD_USER_INPUT like `identifyVisitor` would. */
 function readIdentity({ email, name, identityToken }: JoinRequest): Identity | null {
+  for (const [field, value] of Object.entries({ email, name, identityToken })) {
+    const reason = typeof value === 'string' ? unacceptableString(value) : null;
+    if (reason !== null) throw badUserInput(field, `${field} ${reason}`);
+  }
   const token = identityToken ?? null;
   if (token !== null && typeof token !== 'string') {
     throw badUserInput('identityToken', 'identityToken must be a string.');
