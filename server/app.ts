@@ -5,10 +5,12 @@ import { CloseCode, ForbiddenReason, GRAPHQL_PATH, UnauthorizedReason } from '..
 import { clientAddressResolver } from './access/client-address.ts';
 import { authenticate, bearerToken } from './access/principal.ts';
 import { createRateLimits } from './access/rate-limit.ts';
+import { type SecretBox, secretBox } from './access/secret-box.ts';
 import type { Config } from './config.ts';
 import { connectDatabase } from './db/connect.ts';
 import type { Db } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
+import { isDatabaseUnavailable } from './db/unavailable.ts';
 import { useArgumentStringChecks } from './graphql/argument-strings.ts';
 import type { Context } from './graphql/context.ts';
 import { createErrorMasker } from './graphql/errors.ts';
@@ -17,6 +19,10 @@ import { useOperationObserver } from './graphql/operation-observer.ts';
 import { schema } from './graphql/schema/index.ts';
 import { useSchemaVisibility } from './graphql/schema-visibility.ts';
 import { type SocketContext, serveGraphqlWs } from './graphql/websocket.ts';
+import {
+  deleteExpiredIdentitySecrets,
+  prepareIdentitySecrets,
+} from './identity/identity-secrets.ts';
 import { opsEndpoints } from './ops/endpoints.ts';
 import { listeningOrigin } from './ops/listening-origin.ts';
 import { LIVENESS_PATH } from './ops/liveness.ts';
@@ -35,6 +41,8 @@ import { serveWeb } from './web/serve.ts';
 
 export interface App {
   readonly db: Db;
+  /** Seals and opens identity secrets with the configured SONNY_SECRET_KEY (or none). */
+  readonly secrets: SecretBox;
   /** Which database engine the app runs on. */
   readonly engine: 'pglite' | 'postgres';
   /** Where the app logs; the one given in {@link AppOptions}, or its own on stdout. */
@@ -67,6 +75,8 @@ export interface AppOptions {
 
 /** How long a rate-limit check may wait for Redis before it counts in this process instead. */
 const RATE_LIMIT_REDIS_TIMEOUT_MS = 1_000;
+/** How often rotated identity secrets past their grace are deleted. */
+const EXPIRED_SECRETS_SWEEP_MS = 60 * 60 * 1000;
 
 /**
  * The largest HTTP request body `/graphql` reads, in bytes; a larger one is answered 413,
@@ -81,10 +91,12 @@ export const MAX_HTTP_BODY_BYTES = 1024 * 1024;
 export async function buildApp(config: Config, options: AppOptions = {}): Promise<App> {
   const logger = options.logger ?? createLogger({ level: config.logLevel });
   const database = await connectDatabase(config, { warn: (line) => logger.warn(line) });
+  const secrets = secretBox(config.secretKey);
   let pubsub: Awaited<ReturnType<typeof createPubSub>> | undefined;
   let limitsRedis: Redis | null = null;
   try {
     await migrateToLatest(database.db);
+    await prepareIdentitySecrets(database.db, secrets);
     pubsub = await createPubSub(config.redisUrl, logger);
     // Its own connection: a limit answers within a bounded time even while Redis is stuck.
     if (config.redisUrl !== null) {
@@ -139,6 +151,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       const principal = token ? await authenticate(db, token) : null;
       return {
         db,
+        secrets,
         publisher,
         pubsub: events,
         rateLimits,
@@ -196,7 +209,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       const origin = { requestId, transport: 'http', startedAt: performance.now() } as const;
       return void yoga(request, response, origin);
     }
-    web(request, response, { db }).catch((error: unknown) => {
+    web(request, response, { db, secrets, demo: config.demo }).catch((error: unknown) => {
       logger.error({ err: error, path, requestId }, 'Unexpected error while serving');
       if (!response.headersSent) response.writeHead(500, { 'content-type': 'text/plain' });
       response.end('Internal server error');
@@ -208,6 +221,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     yoga,
     db,
     publisher,
+    secrets,
     sockets,
     rateLimits,
     clientAddressOf,
@@ -215,6 +229,13 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     logger,
     reportUnavailable: database.reportUnavailable,
   });
+  const sweep = setInterval(() => {
+    deleteExpiredIdentitySecrets(db).catch((error: unknown) => {
+      if (!isDatabaseUnavailable(error)) {
+        logger.error({ err: error }, 'Could not delete expired identity secrets');
+      }
+    });
+  }, EXPIRED_SECRETS_SWEEP_MS).unref();
   const stopListeningToVisitors = events.listen(channels.endedVisitors, ({ visitorId }) =>
     sockets.closeAll(visitorId, CloseCode.Forbidden, ForbiddenReason.VisitorEnded),
   );
@@ -223,6 +244,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   );
 
   const shutDown = async () => {
+    clearInterval(sweep);
     // Still listening, so a readiness check gets its 503 rather than a refused connection;
     // every new request gets one, and idle keep-alive connections are closed.
     const httpDrained = requests.drain();
@@ -255,6 +277,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
 
   return {
     db,
+    secrets,
     engine: database.engine,
     logger,
     get draining() {

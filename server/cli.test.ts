@@ -1,8 +1,9 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
+import { verifyPassword } from './access/passwords.ts';
 import { secretDigest } from './access/secrets.ts';
 import { connectDatabase } from './db/connect.ts';
 import type { Db } from './db/database.ts';
@@ -17,8 +18,8 @@ import { childProcesses, NODE, ROOT } from './test/processes.ts';
 const LOCK_FILE = 'sonny.lock';
 
 // Every CLI run boots its own PGlite (several seconds of CPU); a test runs several of them, and
-// on a loaded two-core runner the default 30 s is not enough.
-vi.setConfig({ testTimeout: 120_000 });
+// on a loaded two-core runner one run has taken 30 s.
+vi.setConfig({ testTimeout: 300_000 });
 
 const processes = childProcesses();
 
@@ -29,18 +30,40 @@ function tempDataDir(): string {
 /** The environment of a process on the embedded database in `dataDir`, whatever the runner's. */
 function embeddedEnv(dataDir: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const name of ['DATABASE_URL', 'REDIS_URL', 'PUBLIC_URL', 'PORT', 'HOST']) delete env[name];
+  for (const name of [
+    'DATABASE_URL',
+    'REDIS_URL',
+    'PUBLIC_URL',
+    'PORT',
+    'HOST',
+    'NODE_ENV',
+    'SONNY_DEMO',
+    'SONNY_SECRET_KEY',
+    'SONNY_PASSWORD',
+  ]) {
+    delete env[name];
+  }
   return { ...env, SONNY_DATA_DIR: dataDir, ...extra };
 }
 
 /** Runs `sonny ...args` on `dataDir` to completion. */
 function sonny(dataDir: string, ...args: string[]) {
-  return processes.sonny(embeddedEnv(dataDir), ...args);
+  return sonnyWith({}, dataDir, ...args);
 }
 
-/** Starts `npm start`'s server on `dataDir`, on a free port of 127.0.0.1. */
-function startServer(dataDir: string) {
-  return processes.startServer(embeddedEnv(dataDir, { PORT: '0', HOST: '127.0.0.1' }));
+/** {@link sonny} with more environment variables. */
+function sonnyWith(extraEnv: Record<string, string>, dataDir: string, ...args: string[]) {
+  return processes.sonny(embeddedEnv(dataDir, extraEnv), ...args);
+}
+
+/** The environment of `npm start`'s server on `dataDir`, on a free port of 127.0.0.1. */
+function serverEnv(dataDir: string, extra: Record<string, string> = {}) {
+  return embeddedEnv(dataDir, { PORT: '0', HOST: '127.0.0.1', ...extra });
+}
+
+/** Starts `npm start`'s server on `dataDir`. */
+function startServer(dataDir: string, extra: Record<string, string> = {}) {
+  return processes.startServer(serverEnv(dataDir, extra));
 }
 
 /** Opens the embedded database in `dataDir` in this process, reads it, and closes it. */
@@ -168,26 +191,24 @@ describe('sonny apikey create and agent create', () => {
     expect(apiKey).toMatch(/^sonny_sk_./);
 
     const agentArgs = ['--site-id', siteId ?? '', '--email', 'Ann@Example.com', '--name', 'Ann'];
-    const agentRun = await sonny(
+    const agentRun = await sonnyWith(
+      { SONNY_PASSWORD: 'correct horse battery' },
       dataDir,
       'agent',
       'create',
       ...agentArgs,
-      '--password',
-      'correct horse battery',
       '--json',
     );
     expect(agentRun.stderr).toBe('');
     expect(agentRun.code).toBe(0);
     expect(JSON.parse(agentRun.stdout)).toMatchObject({ email: 'Ann@Example.com', name: 'Ann' });
 
-    const again = await sonny(
+    const again = await sonnyWith(
+      { SONNY_PASSWORD: 'x'.repeat(12) },
       dataDir,
       'agent',
       'create',
       ...agentArgs,
-      '--password',
-      'x'.repeat(12),
     );
     expect(again.code).toBe(2);
     expect(again.stderr).toContain('--email: An agent with this email already exists.');
@@ -222,13 +243,14 @@ describe('sonny apikey create and agent create', () => {
 
     const created = await sonny(dataDir, 'workspace', 'create', '--name', 'Acme', '--json');
     const { siteId } = JSON.parse(created.stdout) as Record<string, string>;
-    const short = await sonny(
+    const short = await sonnyWith(
+      { SONNY_PASSWORD: 'short' },
       dataDir,
       ...['agent', 'create', '--site-id', siteId ?? '', '--email', 'a@example.com'],
-      ...['--name', 'A', '--password', 'short'],
+      ...['--name', 'A'],
     );
     expect(short.code).toBe(2);
-    expect(short.stderr).toContain('--password: Password must be 10 to 200 characters long.');
+    expect(short.stderr).toContain('the password: Password must be 10 to 200 characters long.');
     await readDatabase(dataDir, async (db) => {
       expect(await db.selectFrom('agents').selectAll().execute()).toEqual([]);
     });
@@ -243,6 +265,8 @@ describe('npm start', () => {
       const server = await startServer(dataDir);
       const printed = server.stdout();
       const { origin } = server;
+      // Without SONNY_SECRET_KEY (development), one warning at start.
+      expect(server.stderr().match(/SONNY_SECRET_KEY is not set/g)).toHaveLength(1);
       expect(printed).toContain(`Demo page:                    ${origin}/\n`);
       expect(printed).toContain(`Agent inbox:                  ${origin}/inbox\n`);
       // The ready line comes last, so whoever waits for it has the whole banner.
@@ -265,7 +289,133 @@ describe('npm start', () => {
     }
     expect(logins[1]?.email).toBe(logins[0]?.email);
     expect(logins[1]?.password).not.toBe(logins[0]?.password);
-  }, 90_000);
+  });
+
+  it('with SONNY_DEMO=off creates no demo, prints no login, and serves no demo page or token', async () => {
+    const dataDir = tempDataDir();
+    const server = await startServer(dataDir, { SONNY_DEMO: 'off' });
+    const printed = server.stdout();
+    expect(printed).toContain('Agent inbox:');
+    expect(printed).not.toMatch(/Demo page|Demo workspace|Inbox login/);
+    expect(printed).toContain('Demo:                         off (SONNY_DEMO)');
+    const home = await fetch(`${server.origin}/`);
+    expect(home.status).toBe(200);
+    const html = await home.text();
+    expect(html).toContain('href="/inbox"');
+    expect(html).not.toMatch(/sonny\(|site_|Jane/);
+    const token = await fetch(`${server.origin}/demo/identity-token`, { method: 'POST' });
+    expect(token.status).toBe(404);
+    expect(await server.stop()).toBe(0);
+    const counts = await readDatabase(dataDir, async (db) => ({
+      workspaces: (await db.selectFrom('workspaces').select('id').execute()).length,
+      agents: (await db.selectFrom('agents').select('id').execute()).length,
+    }));
+    expect(counts).toEqual({ workspaces: 0, agents: 0 });
+  });
+
+  it('refuses to start in production without SONNY_SECRET_KEY, naming it', async () => {
+    const server = processes.server(serverEnv(tempDataDir(), { NODE_ENV: 'production' }));
+    const { code } = await server.closed;
+    expect(code).toBe(1);
+    expect(server.output()).toContain('SONNY_SECRET_KEY is required when NODE_ENV=production');
+  });
+});
+
+describe('sonny agent create: the password', () => {
+  /** A data dir with one workspace; returns the args naming it and a new agent. */
+  async function workspaceArgs(dataDir: string): Promise<string[]> {
+    const created = await sonny(dataDir, 'workspace', 'create', '--name', 'Acme', '--json');
+    const { siteId } = JSON.parse(created.stdout) as Record<string, string>;
+    return ['agent', 'create', '--site-id', siteId ?? '', '--email', 'ann@example.com'];
+  }
+
+  async function storedHashes(dataDir: string): Promise<string[]> {
+    const agents = await readDatabase(dataDir, (db) =>
+      db.selectFrom('agents').select('password_hash').orderBy('created_at').execute(),
+    );
+    return agents.map((agent) => agent.password_hash);
+  }
+
+  it('is never taken from the command line, and the refusal says why', async () => {
+    const dataDir = tempDataDir();
+    const args = await workspaceArgs(dataDir);
+    for (const option of [
+      ['--password', 'correct horse battery'],
+      ['--password=correct horse battery'],
+    ]) {
+      const refused = await sonny(dataDir, ...args, '--name', 'Ann', ...option);
+      expect(refused.code).toBe(2);
+      expect(refused.stdout).toBe('');
+      expect(refused.stderr).toContain('--password is refused');
+      expect(refused.stderr).toContain('visible to other users');
+      expect(refused.stderr).toContain('--password-file');
+      expect(refused.stderr).toContain('SONNY_PASSWORD');
+      expect(refused.stderr).not.toContain('correct horse');
+    }
+    expect(await storedHashes(dataDir)).toEqual([]);
+  });
+
+  it('reads --password-file (without its final line break) or SONNY_PASSWORD', async () => {
+    const dataDir = tempDataDir();
+    const args = await workspaceArgs(dataDir);
+    const file = path.join(tempDataDir(), 'password');
+    fs.writeFileSync(file, 'from the file, 12+\n', { mode: 0o600 });
+    const fromFile = await sonny(dataDir, ...args, '--name', 'Ann', '--password-file', file);
+    expect(fromFile.stderr).toBe('');
+    expect(fromFile.code).toBe(0);
+    const fromEnv = await sonnyWith(
+      { SONNY_PASSWORD: 'from the environment' },
+      dataDir,
+      ...args.slice(0, -1),
+      'bob@example.com',
+      '--name',
+      'Bob',
+    );
+    expect(fromEnv.code).toBe(0);
+    const [ann, bob] = await storedHashes(dataDir);
+    expect(await verifyPassword('from the file, 12+', ann ?? '')).toBe(true);
+    expect(await verifyPassword('from the environment', bob ?? '')).toBe(true);
+  });
+
+  it('without a terminal, a file or SONNY_PASSWORD, says how to give one and writes nothing', async () => {
+    const dataDir = tempDataDir();
+    const args = await workspaceArgs(dataDir);
+    const none = await sonny(dataDir, ...args, '--name', 'Ann');
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('no terminal to prompt on');
+    const missing = await sonny(dataDir, ...args, '--name', 'Ann', '--password-file', '/nope');
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('--password-file: cannot read /nope (ENOENT)');
+    expect(await storedHashes(dataDir)).toEqual([]);
+  });
+
+  it.skipIf(spawnSync('script', ['--version'], { stdio: 'ignore' }).status !== 0)(
+    'on a terminal, prompts twice and echoes nothing typed',
+    async () => {
+      const dataDir = tempDataDir();
+      const args = await workspaceArgs(dataDir);
+      const cli = path.join(ROOT, 'server/cli.ts');
+      const command = [NODE, cli, ...args, '--name', 'Ann']
+        .map((arg) => `'${arg.replace(/'/g, `'\\''`)}'`)
+        .join(' ');
+      // `script` runs the CLI on a pseudo-terminal and passes what we write as keystrokes.
+      const terminal = processes.watch('script', ['-qec', command, '/dev/null'], {
+        cwd: ROOT,
+        env: embeddedEnv(dataDir),
+        stdin: 'pipe',
+      });
+      await terminal.waitFor(/Password: /, 90_000);
+      terminal.child.stdin?.write('typed secret 123\r');
+      await terminal.waitFor(/Repeat the password: /, 90_000);
+      terminal.child.stdin?.write('typed secret 123\r');
+      await terminal.waitFor(/Created agent Ann/, 90_000);
+      expect(terminal.output()).not.toContain('typed secret');
+      terminal.child.stdin?.end();
+      await terminal.closed;
+      const [hash] = await storedHashes(dataDir);
+      expect(await verifyPassword('typed secret 123', hash ?? '')).toBe(true);
+    },
+  );
 });
 
 describe('sonny (usage)', () => {

@@ -3,7 +3,9 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createAgent } from './access/agents.ts';
 import { createApiKey } from './access/api-keys.ts';
+import { secretBox } from './access/secret-box.ts';
 import { createWorkspace, findWorkspaceBySiteId } from './access/workspaces.ts';
+import { PASSWORD_IN_ARGV_REFUSAL, PasswordInputError, readNewPassword } from './cli-password.ts';
 import { IN_MEMORY_DATA_DIR, loadConfig } from './config.ts';
 import { BackupError, backupDataDir, restoreDataDir } from './db/backup.ts';
 import { connectDatabase, type DatabaseHandle } from './db/connect.ts';
@@ -19,8 +21,11 @@ Commands:
   workspace create --name NAME [--json]   create a workspace; prints its siteId, a secret API key
                                           and its identity secret
   apikey create --site-id ID [--json]     create another secret API key for the workspace
-  agent create --site-id ID --email E --name N --password P [--json]
-                                          create an agent who logs in to the inbox
+  agent create --site-id ID --email E --name N [--password-file FILE] [--json]
+                                          create an agent who logs in to the inbox; the
+                                          password is typed at a prompt (nothing echoed),
+                                          or read from FILE or SONNY_PASSWORD, never
+                                          taken as an argument
   backup FILE                             write the embedded database (SONNY_DATA_DIR) to FILE,
                                           a gzipped tarball; stop the server first
   restore FILE                            load a backup into SONNY_DATA_DIR, which must be empty;
@@ -54,7 +59,9 @@ export async function runCli(argv: string[]): Promise<number> {
     }
     // A refused input names the option it came from, e.g. "email: An agent with … exists".
     if (error instanceof SonnyError && error.field !== null) {
-      printError(`sonny: --${error.field}: ${error.message}`);
+      // The password comes from a prompt, a file or SONNY_PASSWORD, never from --password.
+      const source = error.field === 'password' ? 'the password' : `--${error.field}`;
+      printError(`sonny: ${source}: ${error.message}`);
       return 2;
     }
     printError(`sonny: ${error instanceof Error ? error.message : String(error)}`);
@@ -118,7 +125,11 @@ async function workspaceCreate(args: string[]): Promise<number> {
 
   return withDatabase(async ({ db }) => {
     await migrateToLatest(db);
-    const { workspace, apiKey, identitySecret } = await createWorkspace(db, name);
+    const { workspace, apiKey, identitySecret } = await createWorkspace(
+      db,
+      secretBox(loadConfig().secretKey),
+      name,
+    );
     if (values.json) {
       print(
         JSON.stringify({
@@ -160,18 +171,31 @@ async function apiKeyCreate(args: string[]): Promise<number> {
 }
 
 async function agentCreate(args: string[]): Promise<number> {
+  if (args.some((arg) => arg === '--password' || arg.startsWith('--password='))) {
+    throw new UsageError(PASSWORD_IN_ARGV_REFUSAL);
+  }
   const { values } = parseOrThrow(args, {
     'site-id': { type: 'string' },
     email: { type: 'string' },
     name: { type: 'string' },
-    password: { type: 'string' },
+    'password-file': { type: 'string' },
     json: { type: 'boolean', default: false },
   });
-  const usage = 'agent create needs --site-id ID --email E --name N --password P';
+  const usage = 'agent create needs --site-id ID --email E --name N';
   const siteId = requireOption(values['site-id'], usage);
   const email = requireOption(values.email, usage);
   const name = requireOption(values.name, usage);
-  const password = requireOption(values.password, usage);
+  let password: string;
+  try {
+    password = await readNewPassword({
+      passwordFile: values['password-file'],
+      environment: process.env.SONNY_PASSWORD,
+      terminal: process.stdin.isTTY ? { input: process.stdin, output: process.stderr } : null,
+    });
+  } catch (error) {
+    if (error instanceof PasswordInputError) throw new UsageError(error.message);
+    throw error;
+  }
   return withWorkspace(siteId, async (db, workspaceId) => {
     const agent = await createAgent(db, { workspaceId, email, name, password });
     if (values.json) {

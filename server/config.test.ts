@@ -14,6 +14,9 @@ function expectConfigError(env: Record<string, string>, variable: string): Confi
   return error as ConfigError;
 }
 
+/** A SONNY_SECRET_KEY, which production requires. */
+const PRODUCTION_KEY = Buffer.alloc(32, 3).toString('base64');
+
 describe('loadConfig', () => {
   it('uses defaults for an empty environment', () => {
     const config = loadConfig({});
@@ -57,6 +60,8 @@ describe('loadConfig', () => {
         LOG_LEVEL: '',
         METRICS_TOKEN: ' ',
         METRICS_PORT: '',
+        SONNY_SECRET_KEY: ' ',
+        SONNY_DEMO: '',
       }),
     ).toEqual(loadConfig({}));
   });
@@ -299,6 +304,71 @@ describe('loadConfig', () => {
   });
 });
 
+describe('SONNY_SECRET_KEY', () => {
+  const key = Buffer.alloc(32, 9);
+
+  it('reads 32 bytes in base64 or base64url', () => {
+    expect(loadConfig({ SONNY_SECRET_KEY: key.toString('base64') }).secretKey).toEqual(
+      new Uint8Array(key),
+    );
+    expect(loadConfig({ SONNY_SECRET_KEY: key.toString('base64url') }).secretKey).toEqual(
+      new Uint8Array(key),
+    );
+  });
+
+  it('is optional in development: null without it', () => {
+    expect(loadConfig({}).secretKey).toBeNull();
+    expect(loadConfig({ NODE_ENV: 'development' }).secretKey).toBeNull();
+  });
+
+  it('is required when NODE_ENV=production', () => {
+    const error = expectConfigError({ NODE_ENV: 'production' }, 'SONNY_SECRET_KEY');
+    expect(error.message).toContain('NODE_ENV=production');
+    const keyed = { NODE_ENV: 'production', SONNY_SECRET_KEY: key.toString('base64') };
+    expect(loadConfig(keyed).secretKey).toEqual(new Uint8Array(key));
+  });
+
+  it.each([
+    ['16 bytes', Buffer.alloc(16, 1).toString('base64')],
+    ['33 bytes', Buffer.alloc(33, 1).toString('base64')],
+    ['not base64', 'not a key at all, but long enough to be one!!'],
+  ])('refuses %s naming the variable and never repeating the value', (_, raw) => {
+    const error = expectConfigError({ SONNY_SECRET_KEY: raw }, 'SONNY_SECRET_KEY');
+    expect(error.message).not.toContain(raw);
+  });
+});
+
+describe('SONNY_DEMO', () => {
+  const key = Buffer.alloc(32, 9).toString('base64');
+
+  it('is on by default for the embedded database', () => {
+    expect(loadConfig({}).demo).toBe(true);
+  });
+
+  it('is off by default with DATABASE_URL or in production', () => {
+    expect(loadConfig({ DATABASE_URL: 'postgres://localhost/sonny' }).demo).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'production', SONNY_SECRET_KEY: key }).demo).toBe(false);
+  });
+
+  it.each([
+    ['on', true],
+    ['true', true],
+    ['1', true],
+    ['OFF', false],
+    ['false', false],
+    ['0', false],
+  ])('reads %j as %s, whatever the default', (raw, demo) => {
+    expect(loadConfig({ SONNY_DEMO: raw }).demo).toBe(demo);
+    expect(loadConfig({ SONNY_DEMO: raw, DATABASE_URL: 'postgres://localhost/sonny' }).demo).toBe(
+      demo,
+    );
+  });
+
+  it.each(['maybe', 'constructor'])('refuses %j naming the variable', (raw) => {
+    expectConfigError({ SONNY_DEMO: raw }, 'SONNY_DEMO');
+  });
+});
+
 describe('secrets and URLs in configuration errors', () => {
   it('never repeats a malformed DATABASE_URL, which may hold a password', () => {
     const error = expectConfigError(
@@ -321,7 +391,7 @@ describe('secrets and URLs in configuration errors', () => {
       RATE_LIMIT_NEW_VISITORS_PER_IP: '5',
       RATE_LIMIT_MESSAGES_PER_IP: '7',
       TRUST_PROXY: '10.0.0.0/8, ::1',
-      SONNY_SECRET_KEY: 'k'.repeat(32),
+      SONNY_SECRET_KEY: PRODUCTION_KEY,
     });
     expect(config.abuseLimits).toMatchObject({
       enabled: true,

@@ -78,6 +78,17 @@ export interface Config {
    * unset. `0` picks a free port (tests). From `METRICS_PORT`.
    */
   readonly metricsPort: number | null;
+  /**
+   * `SONNY_SECRET_KEY`: 32 random bytes (given in base64) that encrypt identity secrets at rest
+   * and from which {@link rateLimitKeySecret} derives. Required when `NODE_ENV=production`;
+   * without it (in development) identity secrets are stored in clear.
+   */
+  readonly secretKey: Uint8Array | null;
+  /**
+   * `SONNY_DEMO`: the demo workspace, its page at `/`, its token endpoint and the printed demo
+   * login. Default on for the embedded database, off with `DATABASE_URL` or in production.
+   */
+  readonly demo: boolean;
 }
 
 /**
@@ -117,10 +128,13 @@ type Environment = Record<string, string | undefined>;
 
 /** Reads the configuration; throws a {@link ConfigError} naming the variable that is wrong. */
 export function loadConfig(env: Environment = process.env): Config {
+  const production = nonEmpty(env.NODE_ENV) === 'production';
+  const databaseUrl = readUrl(env, 'DATABASE_URL', ['postgres:', 'postgresql:']);
+  const secretKey = readSecretKey(env, production);
   return Object.freeze({
     port: readPort(env),
     host: nonEmpty(env.HOST) ?? '0.0.0.0',
-    databaseUrl: readUrl(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
+    databaseUrl,
     dataDir: readDataDir(env),
     redisUrl: readUrl(env, 'REDIS_URL', ['redis:', 'rediss:']),
     publicUrl: readPublicUrl(env),
@@ -145,10 +159,12 @@ export function loadConfig(env: Environment = process.env): Config {
     shutdownTimeoutMs: readShutdownTimeoutMs(env),
     abuseLimits: readAbuseLimits(env),
     trustProxy: readTrustProxy(env),
-    rateLimitKeySecret: readRateLimitKeySecret(env),
+    rateLimitKeySecret: secretKey === null ? null : rateLimitKeySecretOf(secretKey),
     logLevel: readLogLevel(env),
     metricsToken: readMetricsToken(env),
     metricsPort: readMetricsPort(env),
+    secretKey,
+    demo: readSwitch(env, 'SONNY_DEMO', databaseUrl === null && !production),
   });
 }
 
@@ -159,6 +175,50 @@ function readIntrospection(env: Environment): Introspection {
     throw new ConfigError(`GRAPHQL_INTROSPECTION must be "everyone" or "agents", got "${raw}"`);
   }
   return raw;
+}
+
+/** The length of `SONNY_SECRET_KEY`: an AES-256 key. */
+export const SECRET_KEY_BYTES = 32;
+
+function readSecretKey(env: Environment, production: boolean): Uint8Array | null {
+  const raw = nonEmpty(env.SONNY_SECRET_KEY);
+  if (raw === null) {
+    if (production) {
+      throw new ConfigError(
+        'SONNY_SECRET_KEY is required when NODE_ENV=production: set it to 32 random bytes in base64, e.g. the output of `openssl rand -base64 32`.',
+      );
+    }
+    return null;
+  }
+  // Base64 or base64url. The value is a secret: never repeat it.
+  const key = /^[A-Za-z0-9+/_-]+={0,2}$/.test(raw) ? Buffer.from(raw, 'base64') : null;
+  if (key === null || key.length !== SECRET_KEY_BYTES) {
+    throw new ConfigError(
+      `SONNY_SECRET_KEY must be ${SECRET_KEY_BYTES} bytes in base64 (44 characters), e.g. the output of \`openssl rand -base64 32\`.`,
+    );
+  }
+  return new Uint8Array(key);
+}
+
+const SWITCH_VALUES = new Map([
+  ['on', true],
+  ['true', true],
+  ['1', true],
+  ['yes', true],
+  ['off', false],
+  ['false', false],
+  ['0', false],
+  ['no', false],
+]);
+
+function readSwitch(env: Environment, name: string, fallback: boolean): boolean {
+  const raw = nonEmpty(env[name]);
+  if (raw === null) return fallback;
+  const value = SWITCH_VALUES.get(raw.toLowerCase());
+  if (value === undefined) {
+    throw new ConfigError(`${name} must be on or off (or true/false, 1/0), got "${raw}"`);
+  }
+  return value;
 }
 
 function nonEmpty(value: string | undefined): string | null {
@@ -363,16 +423,8 @@ function readTrustProxy(env: Environment): TrustProxy {
   return { kind: 'cidrs', cidrs: Object.freeze(cidrs) };
 }
 
-/** The shortest `SONNY_SECRET_KEY` accepted: 32 characters. */
-const MIN_SECRET_KEY_LENGTH = 32;
-
-function readRateLimitKeySecret(env: Environment): Uint8Array | null {
-  const raw = nonEmpty(env.SONNY_SECRET_KEY);
-  if (raw === null) return null;
-  if (raw.length < MIN_SECRET_KEY_LENGTH) {
-    // Never repeat a secret.
-    throw new ConfigError(`SONNY_SECRET_KEY must be at least ${MIN_SECRET_KEY_LENGTH} characters.`);
-  }
+/** The rate-limit keys' own secret, derived from SONNY_SECRET_KEY. */
+function rateLimitKeySecretOf(secretKey: Uint8Array): Uint8Array {
   // Its own key for this use, so a rate-limit key reveals nothing usable elsewhere.
-  return createHmac('sha256', raw).update('sonny rate-limit keys').digest();
+  return createHmac('sha256', secretKey).update('sonny rate-limit keys').digest();
 }

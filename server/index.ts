@@ -7,12 +7,20 @@ import { createLogger } from './ops/logger.ts';
 import { readyLine } from './ops/ready-line.ts';
 import { print, printError } from './print.ts';
 
-/** `npm start`: the server on the configured database, with a demo workspace ready. */
+/**
+ * `npm start`: the server on the configured database, with a demo workspace ready when the
+ * demo is on (`SONNY_DEMO`).
+ */
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger({ level: config.logLevel });
+  if (config.secretKey === null) {
+    logger.warn(
+      'SONNY_SECRET_KEY is not set: identity secrets are stored in clear. Set it (openssl rand -base64 32) before going to production; the next start encrypts them.',
+    );
+  }
   const app = await buildApp(config, { logger });
-  const demo = await ensureDemoWorkspace(app.db);
+  const demo = config.demo ? await ensureDemoWorkspace(app.db, app.secrets) : null;
   await app.start();
   const origin = config.publicUrl ?? app.origin();
 
@@ -23,20 +31,21 @@ async function main(): Promise<void> {
   print(
     `Sonny is running on ${database}.`,
     `  GraphQL (HTTP and WebSocket): ${origin}${GRAPHQL_PATH}`,
-    `  Demo workspace siteId:        ${demo.workspace.site_id}`,
   );
-  if (demo.apiKey !== null) {
-    print(`  Demo workspace API key:       ${demo.apiKey}  (shown once; stored hashed)`);
+  if (demo !== null) {
+    print(`  Demo workspace siteId:        ${demo.workspace.site_id}`);
+    if (demo.apiKey !== null) {
+      print(`  Demo workspace API key:       ${demo.apiKey}  (shown once; stored hashed)`);
+    }
+    print(`  Demo page:                    ${origin}/`);
   }
-  print(
-    `  Demo page:                    ${origin}/`,
-    `  Agent inbox:                  ${origin}/inbox`,
-  );
-  if (demo.login !== null) {
+  print(`  Agent inbox:                  ${origin}/inbox`);
+  if (demo?.login) {
     print(
       `  Inbox login:                  ${demo.login.email} / ${demo.login.password}  (new at every start)`,
     );
   }
+  if (demo === null) print('  Demo:                         off (SONNY_DEMO)');
   logger.info({ origin: app.origin(), metrics: metricsWhere(app, config) }, 'listening');
   // Last, after everything above: whoever waits for it has read the whole banner.
   print(readyLine(app.origin()));

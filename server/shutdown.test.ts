@@ -4,10 +4,17 @@ import http from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { CloseCode } from '../protocol/index.ts';
 import { createAgent, login } from './access/agents.ts';
+import { secretBox } from './access/secret-box.ts';
 import { createWorkspace } from './access/workspaces.ts';
 import { connectDatabase } from './db/connect.ts';
 import { migrateToLatest } from './db/migrate.ts';
-import { newVisitorId, openWidgetSocket, uniqueEmail, type WidgetSocket } from './test/harness.ts';
+import {
+  newVisitorId,
+  openWidgetSocket,
+  TEST_SECRET_KEY,
+  uniqueEmail,
+  type WidgetSocket,
+} from './test/harness.ts';
 import { childProcesses } from './test/processes.ts';
 
 /**
@@ -24,7 +31,15 @@ function serverEnv(extra: Record<string, string>): { env: NodeJS.ProcessEnv; dat
   for (const name of ['PUBLIC_URL', 'PORT', 'HOST', 'SONNY_DATA_DIR']) delete env[name];
   const dataDir = processes.tempDir('sonny-shutdown-');
   return {
-    env: { ...env, SONNY_DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', ...extra },
+    env: {
+      ...env,
+      SONNY_DATA_DIR: dataDir,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      // On a shared Postgres, the key every test server seals identity secrets with.
+      SONNY_SECRET_KEY: Buffer.from(TEST_SECRET_KEY).toString('base64'),
+      ...extra,
+    },
     dataDir,
   };
 }
@@ -37,7 +52,11 @@ async function seed(dataDir: string): Promise<{ siteId: string; token: string }>
   });
   try {
     await migrateToLatest(database.db);
-    const { workspace } = await createWorkspace(database.db, 'Shutdown test');
+    const { workspace } = await createWorkspace(
+      database.db,
+      secretBox(TEST_SECRET_KEY),
+      'Shutdown test',
+    );
     const email = uniqueEmail('agent');
     const password = `pw-${randomUUID()}`;
     await createAgent(database.db, { workspaceId: workspace.id, email, name: 'Al', password });

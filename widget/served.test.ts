@@ -26,8 +26,8 @@ let demoWorkspaceId: string;
 beforeAll(async () => {
   // The demo page belongs to the workspace of the demo agent, which `npm start` creates. On a
   // shared Postgres other suites' workspaces may come first, so it is made here if missing.
-  const { db } = suite.server.app;
-  const demo = (await findDemoWorkspace(db)) ?? (await createDemoWorkspace(db)).workspace;
+  const { db, secrets } = suite.server.app;
+  const demo = (await findDemoWorkspace(db)) ?? (await createDemoWorkspace(db, secrets)).workspace;
   demoSiteId = demo.site_id;
   demoWorkspaceId = demo.id;
 });

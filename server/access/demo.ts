@@ -1,5 +1,6 @@
 import type { Db, Executor, WorkspaceRow } from '../db/database.ts';
 import { type AgentModel, createAgent, findAgentByEmail, setAgentPassword } from './agents.ts';
+import type { SecretBox } from './secret-box.ts';
 import { randomToken } from './secrets.ts';
 import { createWorkspace, findFirstWorkspace, findWorkspace } from './workspaces.ts';
 
@@ -22,7 +23,7 @@ export interface DemoWorkspace {
  * fresh random password at every start, printed for the person at the terminal: no password
  * is ever a constant, and none is stored in clear.
  */
-export async function ensureDemoWorkspace(db: Db): Promise<DemoWorkspace> {
+export async function ensureDemoWorkspace(db: Db, secrets: SecretBox): Promise<DemoWorkspace> {
   const password = `demo-${randomToken(9)}`;
   const demo = await findDemo(db);
   if (demo !== undefined) {
@@ -35,15 +36,16 @@ export async function ensureDemoWorkspace(db: Db): Promise<DemoWorkspace> {
   }
   const first = await findFirstWorkspace(db);
   if (first !== undefined) return { workspace: first, apiKey: null, login: null };
-  return createDemoWorkspace(db, password);
+  return createDemoWorkspace(db, secrets, password);
 }
 
 /** Creates the demo workspace and its demo agent. Fails if a demo agent exists already. */
 export async function createDemoWorkspace(
   db: Db,
+  secrets: SecretBox,
   password = `demo-${randomToken(9)}`,
 ): Promise<DemoWorkspace> {
-  const { workspace, apiKey } = await createWorkspace(db, DEMO_WORKSPACE_NAME);
+  const { workspace, apiKey } = await createWorkspace(db, secrets, DEMO_WORKSPACE_NAME);
   await createAgent(db, {
     workspaceId: workspace.id,
     email: DEMO_AGENT_EMAIL,

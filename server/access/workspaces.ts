@@ -2,6 +2,7 @@
 import type { Db, Executor, WorkspaceRow } from '../db/database.ts';
 import { insertIdentitySecret } from '../identity/identity-secrets.ts';
 import { insertApiKey } from './api-keys.ts';
+import type { SecretBox } from './secret-box.ts';
 import { randomToken } from './secrets.ts';
 
 export interface CreatedWorkspace {
@@ -13,7 +14,11 @@ export interface CreatedWorkspace {
 }
 
 /** Creates a workspace with a public siteId, its first API key and identity secret, atomically. */
-export async function createWorkspace(db: Db, name: string): Promise<CreatedWorkspace> {
+export async function createWorkspace(
+  db: Db,
+  secrets: SecretBox,
+  name: string,
+): Promise<CreatedWorkspace> {
   return db.transaction().execute(async (trx) => {
     const workspace = await trx
       .insertInto('workspaces')
@@ -21,7 +26,7 @@ export async function createWorkspace(db: Db, name: string): Promise<CreatedWork
       .returningAll()
       .executeTakeFirstOrThrow();
     const { secret: apiKey } = await insertApiKey(trx, workspace.id);
-    const identitySecret = await insertIdentitySecret(trx, workspace.id);
+    const identitySecret = await insertIdentitySecret(trx, secrets, workspace.id);
     return { workspace, apiKey, identitySecret };
   });
 }

@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CloseCode, GRAPHQL_PATH } from '../../protocol/index.ts';
 import { createAgent, login } from '../access/agents.ts';
+import { secretBox } from '../access/secret-box.ts';
 import { createWorkspace } from '../access/workspaces.ts';
 import { IN_MEMORY_DATA_DIR } from '../config.ts';
 import { READINESS_PATH } from '../ops/readiness.ts';
@@ -178,7 +179,7 @@ describe.skipIf(binDir === null)('Postgres restarted under traffic', () => {
       databaseUrl: cluster.url(),
       dataDir: IN_MEMORY_DATA_DIR,
     });
-    const { workspace } = await createWorkspace(setup.db, 'Restart test');
+    const { workspace } = await createWorkspace(setup.db, secretBox(null), 'Restart test');
     const email = `agent.${randomUUID().slice(0, 8)}@example.com`;
     const password = `pw-${randomUUID()}`;
     await createAgent(setup.db, { workspaceId: workspace.id, email, name: 'Ann', password });

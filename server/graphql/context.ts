@@ -1,5 +1,6 @@
 import type { AgentPrincipal, ApiKeyPrincipal, Principal } from '../access/principal.ts';
 import type { RateLimits } from '../access/rate-limit.ts';
+import type { SecretBox } from '../access/secret-box.ts';
 import type { DomainEventPublisher } from '../conversations/events.ts';
 import type { Db } from '../db/database.ts';
 import type { VisitorRef } from '../identity/visitors.ts';
@@ -17,6 +18,8 @@ export interface VisitorSession {
 /** What every resolver receives. */
 export interface Context {
   readonly db: Db;
+  /** Seals and opens identity secrets (encrypted at rest with SONNY_SECRET_KEY when set). */
+  readonly secrets: SecretBox;
   /** Where the domain's writes publish their events after commit; pass it to every write. */
   readonly publisher: DomainEventPublisher;
   /** For subscriptions, and signals that close sockets. */

@@ -17,6 +17,7 @@ import {
 import type { ClientAddressOf } from '../access/client-address.ts';
 import { authenticate } from '../access/principal.ts';
 import { admissionGuards, enforceRateLimit, type RateLimits } from '../access/rate-limit.ts';
+import type { SecretBox } from '../access/secret-box.ts';
 import type { DomainEventPublisher } from '../conversations/events.ts';
 import type { Db } from '../db/database.ts';
 import { isDatabaseUnavailable, type UnavailableReporter } from '../db/unavailable.ts';
@@ -103,6 +104,8 @@ export function serveGraphqlWs(options: {
   db: Db;
   /** Publishes what an accepted join's identify recorded. */
   publisher: DomainEventPublisher;
+  /** Opens identity secrets, for joins that carry an identity token. */
+  secrets: SecretBox;
   sockets: OwnedSockets;
   /** Told of admitted and closed sockets, joins and identifies on join. */
   activity: Activity;
@@ -111,7 +114,8 @@ export function serveGraphqlWs(options: {
   rateLimits: RateLimits;
   clientAddressOf: ClientAddressOf;
 }): GraphqlWsServer {
-  const { yoga, db, publisher, sockets, rateLimits, clientAddressOf, activity, logger } = options;
+  const { yoga, db, publisher, secrets, sockets, rateLimits, clientAddressOf, activity, logger } =
+    options;
   const refuseAfterFailure = (socket: WebSocket, error: unknown): void => {
     if (isDatabaseUnavailable(error)) {
       options.reportUnavailable(error);
@@ -208,7 +212,7 @@ export function serveGraphqlWs(options: {
         }
         let outcome: Awaited<ReturnType<typeof joinVisitor>>;
         try {
-          outcome = await joinVisitor(db, publisher, ctx.connectionParams, {
+          outcome = await joinVisitor(db, publisher, secrets, ctx.connectionParams, {
             origin: ctx.extra.request.headers.origin ?? null,
             afterNewVisitor: () =>
               enforceRateLimit(

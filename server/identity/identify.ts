@@ -1,4 +1,5 @@
 import { ErrorCode } from '../../protocol/index.ts';
+import type { SecretBox } from '../access/secret-box.ts';
 import { findWorkspace } from '../access/workspaces.ts';
 import { linkVisitorConversations } from '../conversations/conversations.ts';
 import type { DomainEventPublisher } from '../conversations/events.ts';
@@ -62,11 +63,14 @@ export interface IdentifiedContact {
 export async function identifyVisitor(
   db: Db,
   publisher: DomainEventPublisher,
+  secrets: SecretBox,
   visitor: VisitorRef,
   identity: Identity,
   guards: IdentifyGuards = {},
 ): Promise<IdentifyResult> {
-  return runUnitOfWork(db, publisher, (work) => identifyVisitorIn(work, visitor, identity, guards));
+  return runUnitOfWork(db, publisher, (work) =>
+    identifyVisitorIn(work, secrets, visitor, identity, guards),
+  );
 }
 
 /**
@@ -94,6 +98,7 @@ export async function identifyVisitor(
  */
 export async function identifyVisitorIn(
   work: UnitOfWork<InboxEventAppended>,
+  secrets: SecretBox,
   visitor: VisitorRef,
   identity: Identity,
   guards: IdentifyGuards = {},
@@ -115,6 +120,7 @@ export async function identifyVisitorIn(
   if (identity.identityToken !== null) {
     claims = await verifyIdentityToken(
       trx,
+      secrets,
       visitor.workspaceId,
       identity.identityToken,
       identity.email,

@@ -1,5 +1,6 @@
 import { decodeProtectedHeader, errors, jwtVerify, SignJWT } from 'jose';
 import { ErrorCode } from '../../protocol/index.ts';
+import type { SecretBox } from '../access/secret-box.ts';
 import type { Executor } from '../db/database.ts';
 import { SonnyError } from '../errors.ts';
 import { type EmailAddress, parseEmail, parseName, parseWholeSeconds } from './identity-input.ts';
@@ -59,10 +60,11 @@ export function parseExpiresInSeconds(raw: number | null | undefined, field: str
  */
 export async function signIdentityToken(
   db: Executor,
+  secrets: SecretBox,
   workspaceId: string,
   request: IdentityTokenRequest,
 ): Promise<SignedIdentityToken> {
-  const { kid, secret } = await findCurrentIdentitySecret(db, workspaceId);
+  const { kid, secret } = await findCurrentIdentitySecret(db, secrets, workspaceId);
   const issuedAt = Math.floor(Date.now() / 1000);
   const expiresAt = issuedAt + request.expiresInSeconds;
   const claims = { email: request.email.display, ...(request.name ? { name: request.name } : {}) };
@@ -84,12 +86,14 @@ export async function signIdentityToken(
  */
 export async function verifyIdentityToken(
   db: Executor,
+  secrets: SecretBox,
   workspaceId: string,
   token: string,
   email: EmailAddress,
 ): Promise<VerifiedIdentityClaims> {
   const kid = readKid(token);
-  const secret = kid === null ? undefined : await findVerifyingIdentitySecret(db, workspaceId, kid);
+  const secret =
+    kid === null ? undefined : await findVerifyingIdentitySecret(db, secrets, workspaceId, kid);
   if (secret === undefined) throw verificationFailed();
 
   let payload: Record<string, unknown>;

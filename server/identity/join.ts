@@ -1,5 +1,6 @@
 import { ErrorCode, isUuid } from '../../protocol/index.ts';
 import { isOriginAllowed } from '../access/allowed-origins.ts';
+import type { SecretBox } from '../access/secret-box.ts';
 import { findWorkspaceBySiteId } from '../access/workspaces.ts';
 import type { DomainEventPublisher } from '../conversations/events.ts';
 import type { Db } from '../db/database.ts';
@@ -46,6 +47,7 @@ export interface JoinTransport {
 export async function joinVisitor(
   db: Db,
   publisher: DomainEventPublisher,
+  secrets: SecretBox,
   payload: unknown,
   options: JoinOptions,
 ): Promise<JoinOutcome> {
@@ -68,7 +70,7 @@ export async function joinVisitor(
       if (visitor.created) await options.afterNewVisitor?.();
       const ref = { id: visitor.id, workspaceId: workspace.id };
       if (identity === null) return { accepted: true, visitor: ref, identified: null } as const;
-      await identifyVisitorIn(work, ref, identity, options);
+      await identifyVisitorIn(work, secrets, ref, identity, options);
       const identified = identity.identityToken === null ? 'unverified' : 'verified';
       return { accepted: true, visitor: ref, identified } as const;
     });

@@ -10,6 +10,9 @@ import { createWorkspace } from '../access/workspaces.ts';
 import { type App, type AppOptions, buildApp } from '../app.ts';
 import { type Config, DATABASE_DEFAULTS, DEFAULT_DIST_DIR, IN_MEMORY_DATA_DIR } from '../config.ts';
 
+/** The SONNY_SECRET_KEY of tests. Never use a key that is written down anywhere else. */
+export const TEST_SECRET_KEY = new Uint8Array(Buffer.from('sonny-tests-only-not-a-real-key!'));
+
 /**
  * The configuration tests run on: real Postgres when DATABASE_URL is set (CI), otherwise an
  * in-memory PGlite per test file; Redis pub/sub when REDIS_URL is set. Logs at `warn`: a line
@@ -17,6 +20,9 @@ import { type Config, DATABASE_DEFAULTS, DEFAULT_DIST_DIR, IN_MEMORY_DATA_DIR } 
  */
 export function testConfig(overrides: Partial<Config> = {}): Config {
   return {
+    // One fixed key for every test process: on a shared Postgres each seals what the others open.
+    secretKey: TEST_SECRET_KEY,
+    demo: true,
     port: 0,
     host: '127.0.0.1',
     databaseUrl: process.env.DATABASE_URL || null,
@@ -88,7 +94,11 @@ export async function startTestServer(
     graphqlUrl,
     wsUrl,
     async createWorkspace(name = 'Test workspace') {
-      const { workspace, apiKey, identitySecret } = await createWorkspace(app.db, name);
+      const { workspace, apiKey, identitySecret } = await createWorkspace(
+        app.db,
+        app.secrets,
+        name,
+      );
       return { id: workspace.id, siteId: workspace.site_id, apiKey, identitySecret };
     },
     async createAgent(workspaceId) {

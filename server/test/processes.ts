@@ -72,6 +72,11 @@ export interface Finished {
   readonly output: string;
 }
 
+/** Spawn options of a watched process, and whether the test writes to its stdin. */
+export interface WatchOptions extends SpawnOptions {
+  readonly stdin?: 'ignore' | 'pipe';
+}
+
 /** How to launch a server: `wrapper` runs before Node (e.g. `unshare …` for a fresh pid 1). */
 export interface ServerOptions {
   readonly wrapper?: readonly string[];
@@ -83,8 +88,11 @@ export interface ChildProcesses {
   tempDir(prefix: string): string;
   /** Spawns a process that is killed after the running test if it still runs. */
   spawn(command: string, args: readonly string[], options?: SpawnOptions): ChildProcess;
-  /** Like `spawn`, with stdout and stderr piped and readable as they arrive. */
-  watch(command: string, args: readonly string[], options?: SpawnOptions): WatchedProcess;
+  /**
+   * Like `spawn`, with stdout and stderr piped and readable as they arrive; stdin is closed, or
+   * a pipe the test writes to with `stdin: 'pipe'`.
+   */
+  watch(command: string, args: readonly string[], options?: WatchOptions): WatchedProcess;
   /** Runs `sonny ...args` in `env` to completion (killed after 60 s). */
   sonny(env: NodeJS.ProcessEnv, ...args: string[]): Promise<Finished>;
   /** Launches `node server/index.ts` in `env`; see {@link ServerProcess.ready}. */
@@ -118,8 +126,9 @@ export function childProcesses(): ChildProcesses {
     return child;
   }
 
-  function watch(command: string, args: readonly string[], options: SpawnOptions = {}): Watched {
-    return watched(track(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] }));
+  function watch(command: string, args: readonly string[], options: WatchOptions = {}): Watched {
+    const { stdin = 'ignore', ...spawnOptions } = options;
+    return watched(track(command, args, { ...spawnOptions, stdio: [stdin, 'pipe', 'pipe'] }));
   }
 
   function server(env: NodeJS.ProcessEnv, options: ServerOptions = {}): ServerProcess {

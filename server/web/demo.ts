@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { findDemoWorkspace } from '../access/demo.ts';
+import type { SecretBox } from '../access/secret-box.ts';
 import type { Db, WorkspaceRow } from '../db/database.ts';
 import { parseEmail } from '../identity/identity-input.ts';
 import { signIdentityToken } from '../identity/identity-tokens.ts';
@@ -26,15 +27,23 @@ const TOKEN_LIFETIME_SECONDS = 3600;
 type DemoState = 'jane' | 'jane-verified' | 'sam' | 'none';
 
 /**
- * Serves the demo page at `/` and its token endpoint. Both exist only for the demo workspace
- * `npm start` creates on an empty database (the one with the demo agent): a server without it
- * shows no demo and mints nothing.
+ * Serves the demo page at `/` and its token endpoint. Both exist only while the demo is on
+ * (`SONNY_DEMO`) and for the demo workspace `npm start` creates on an empty database (the one
+ * with the demo agent). Otherwise `/` is a plain page naming the server's paths, and the token
+ * endpoint does not exist (404): a production server shows no demo and mints nothing.
  */
 export function demoHandler(): WebHandler {
   return async (request, response, context) => {
     const path = new URL(request.url ?? '/', 'http://localhost').pathname;
     if (context === undefined || (path !== DEMO_PATH && path !== DEMO_TOKEN_PATH)) return false;
-    const { db } = context;
+    const { db, secrets } = context;
+    if (!context.demo) {
+      if (path === DEMO_TOKEN_PATH) return false;
+      if (request.method !== 'GET' && request.method !== 'HEAD') {
+        send(response, 405, 'text/plain', 'Method not allowed', { allow: 'GET, HEAD' });
+      } else send(response, 200, 'text/html', request.method === 'HEAD' ? '' : HOME_PAGE);
+      return true;
+    }
     const workspace = await findDemoWorkspace(db);
     if (path === DEMO_TOKEN_PATH) {
       if (request.method !== 'POST') {
@@ -42,7 +51,7 @@ export function demoHandler(): WebHandler {
       } else if (workspace === undefined) {
         send(response, 404, 'text/plain', 'Not found');
       } else {
-        const { token, expiresAt } = await mintJaneToken(db, workspace);
+        const { token, expiresAt } = await mintJaneToken(db, secrets, workspace);
         const body = JSON.stringify({ token, expiresAt: expiresAt.toISOString(), ...JANE });
         send(response, 200, 'application/json', body, { 'cache-control': 'no-store' });
       }
@@ -57,7 +66,8 @@ export function demoHandler(): WebHandler {
       return true;
     }
     const state = demoState(request);
-    const token = state === 'jane-verified' ? (await mintJaneToken(db, workspace)).token : null;
+    const token =
+      state === 'jane-verified' ? (await mintJaneToken(db, secrets, workspace)).token : null;
     const html = renderDemoPage({ siteId: workspace.site_id, state, token });
     send(response, 200, 'text/html', request.method === 'HEAD' ? '' : html, {
       'cache-control': 'no-store',
@@ -66,8 +76,8 @@ export function demoHandler(): WebHandler {
   };
 }
 
-function mintJaneToken(db: Db, workspace: WorkspaceRow) {
-  return signIdentityToken(db, workspace.id, {
+function mintJaneToken(db: Db, secrets: SecretBox, workspace: WorkspaceRow) {
+  return signIdentityToken(db, secrets, workspace.id, {
     email: parseEmail(JANE.email, 'email'),
     name: JANE.name,
     expiresInSeconds: TOKEN_LIFETIME_SECONDS,
@@ -204,10 +214,19 @@ document.getElementById('logout').onclick=function(){
 `;
 }
 
+const SERVER_PATHS = `Sonny is running. GraphQL is at <a href="/graphql">/graphql</a>, the agent inbox at
+<a href="/inbox">/inbox</a>, the widget at <a href="${WIDGET_PATH}">${WIDGET_PATH}</a>.`;
+
+/** `/` while the demo is off: what the server offers, and nothing else. */
+const HOME_PAGE = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Sonny</title></head>
+<body><p>${SERVER_PATHS}</p></body></html>
+`;
+
+/** `/` with the demo on, on a database without the demo workspace (an operator's own). */
 const NO_DEMO_PAGE = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Sonny</title></head>
-<body><p>Sonny is running. GraphQL is at <a href="/graphql">/graphql</a>, the agent inbox at
-<a href="/inbox">/inbox</a>, the widget at <a href="${WIDGET_PATH}">${WIDGET_PATH}</a>.
+<body><p>${SERVER_PATHS}
 The demo page appears when the database holds the demo workspace <code>npm start</code> creates on an empty database.</p></body></html>
 `;
 

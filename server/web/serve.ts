@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
+import type { SecretBox } from '../access/secret-box.ts';
 import type { Db } from '../db/database.ts';
 import type { Logger } from '../ops/logger.ts';
 import { demoHandler } from './demo.ts';
@@ -20,6 +21,9 @@ export type WebHandler = (
 /** What a handler may use of the running server. */
 export interface WebContext {
   readonly db: Db;
+  readonly secrets: SecretBox;
+  /** Whether the demo is on (`SONNY_DEMO`): its page at `/` and its token endpoint. */
+  readonly demo: boolean;
 }
 
 /** Answers one non-GraphQL request; anything no handler takes is a 404. */

@@ -67,7 +67,7 @@ builder.mutationField('createIdentityToken', (t) =>
       'Signs a short-lived identity token (JWT, HS256) for this email with the workspace’s current identity secret.',
     args: { input: t.arg({ type: CreateIdentityTokenInput, required: true }) },
     resolve: (_root, { input }, context) =>
-      signIdentityToken(context.db, context.principal.workspaceId, {
+      signIdentityToken(context.db, context.secrets, context.principal.workspaceId, {
         email: parseEmail(input.email, 'input.email'),
         name: parseName(input.name, 'input.name'),
         expiresInSeconds: parseExpiresInSeconds(input.expiresInSeconds, 'input.expiresInSeconds'),
@@ -110,6 +110,7 @@ builder.mutationField('rotateIdentitySecret', (t) =>
     resolve: (_root, { input }, context) =>
       rotateIdentitySecret(
         context.db,
+        context.secrets,
         context.principal.workspaceId,
         parseGraceSeconds(input?.graceSeconds, 'input.graceSeconds'),
       ),

@@ -111,6 +111,7 @@ builder.mutationField('identifyVisitor', (t) =>
       const result = await identifyVisitor(
         context.db,
         context.publisher,
+        context.secrets,
         context.visitorSession.visitor,
         identity,
         admissionGuards(context.rateLimits, context.clientAddress),

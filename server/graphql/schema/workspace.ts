@@ -1,6 +1,6 @@
 import { findWorkspace } from '../../access/workspaces.ts';
 import type { WorkspaceRow } from '../../db/database.ts';
-import { findCurrentIdentitySecret } from '../../identity/identity-secrets.ts';
+import { findCurrentIdentitySecretKid } from '../../identity/identity-secrets.ts';
 import { builder } from '../builder.ts';
 
 /** The workspace of the asking agent or key. */
@@ -21,8 +21,8 @@ export const Workspace = builder.objectRef<WorkspaceRow>('Workspace').implement(
     }),
     identitySecretKid: t.string({
       description: 'The `kid` of the current identity secret, which new tokens carry.',
-      resolve: async (workspace, _args, context) =>
-        (await findCurrentIdentitySecret(context.db, workspace.id)).kid,
+      resolve: (workspace, _args, context) =>
+        findCurrentIdentitySecretKid(context.db, workspace.id),
     }),
   }),
 });
