@@ -186,10 +186,11 @@ export const Limits = {
   nameLength: 200,
   /**
    * Any string argument, and any string of the join payload, in UTF-16 code units: generous,
-   * far above every per-field limit, so that only abuse meets it. Strings must also be well
-   * formed (no unpaired surrogate) and hold no NUL character.
+   * far above every per-field limit, so that only abuse meets it, and below the 64 KiB a socket
+   * message may hold, so a socket and HTTP refuse it alike. Strings must also be well formed
+   * (no unpaired surrogate) and hold no NUL character.
    */
-  stringLength: 100_000,
+  stringLength: 50_000,
 } as const;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -356,7 +356,7 @@ describe('strings no field may take', () => {
   it.each([
     ['a NUL', 'a\u0000b'],
     ['an unpaired surrogate', 'a\ud800'],
-    ['more than 100,000 characters', TOO_LONG],
+    ['more than 50,000 characters', TOO_LONG],
   ])(
     'refuses %s in a search, a login or a message with BAD_USER_INPUT naming the argument',
     async (_case, value) => {

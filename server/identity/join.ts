@@ -54,7 +54,7 @@ export async function joinVisitor(
   const request = readJoin(payload);
   if (request === null) return refused({ kind: 'malformed-join' });
   if (!isUuid(request.visitorId)) return refused({ kind: 'malformed-visitor-id' });
-  // No site has an id with a NUL, a lone surrogate or 100,000 characters: none is looked up.
+  // No site has an id with a NUL, a lone surrogate or 50,000 characters: none is looked up.
   if (unacceptableString(request.siteId) !== null) return refused({ kind: 'unknown-site' });
   const workspace = await findWorkspaceBySiteId(db, request.siteId);
   if (workspace === undefined) return refused({ kind: 'unknown-site' });
