@@ -160,6 +160,14 @@ const operations: Operation[] = [
   },
 ];
 
+/**
+ * Whether `value` fits in one socket message: a larger one closes the socket (1009) before any
+ * string check, which is the socket limit's test, not this one's.
+ */
+function fitsOneSocketMessage(value: unknown): boolean {
+  return Buffer.byteLength(JSON.stringify(value) ?? '') < 60 * 1024;
+}
+
 /** Every table's row count: a refused operation must leave all of them as they were. */
 async function rowCounts(): Promise<Record<string, number>> {
   const tables = [
@@ -230,7 +238,7 @@ describe('any argument of any operation a visitor can send', () => {
     '%s answers known codes only, and a refusal writes nothing',
     async (name, operation) => {
       await fc.assert(
-        fc.asyncProperty(operation.variables, async (variables) => {
+        fc.asyncProperty(operation.variables.filter(fitsOneSocketMessage), async (variables) => {
           const before = await rowCounts();
           const result = await run(socket, operation, variables);
           expectOnlyKnownCodes(result, name);
@@ -278,13 +286,15 @@ describe('the join payload', () => {
     const site = await server.createWorkspace();
     await fc.assert(
       fc.asyncProperty(
-        fc.record({
-          siteId: fc.oneof(fc.constant(site.siteId), field),
-          visitorId: fc.oneof(fc.uuid(), field),
-          email: fc.oneof(fc.constant('jane@example.com'), field),
-          name: field,
-          identityToken: fc.oneof(fc.constant(undefined), field),
-        }),
+        fc
+          .record({
+            siteId: fc.oneof(fc.constant(site.siteId), field),
+            visitorId: fc.oneof(fc.uuid(), field),
+            email: fc.oneof(fc.constant('jane@example.com'), field),
+            name: field,
+            identityToken: fc.oneof(fc.constant(undefined), field),
+          })
+          .filter(fitsOneSocketMessage),
         async (payload) => {
           const before = await rowCounts();
           const socket = await server.join(payload as Partial<JoinPayload>);
