@@ -288,12 +288,18 @@ describe('loadConfig', () => {
     it('is open in development and for agents only in production', () => {
       expect(loadConfig({}).introspection).toBe('everyone');
       expect(loadConfig({ NODE_ENV: 'test' }).introspection).toBe('everyone');
-      expect(loadConfig({ NODE_ENV: 'production' }).introspection).toBe('agents');
+      expect(
+        loadConfig({ NODE_ENV: 'production', SONNY_SECRET_KEY: PRODUCTION_KEY }).introspection,
+      ).toBe('agents');
     });
 
     it('overrides NODE_ENV either way', () => {
       expect(
-        loadConfig({ NODE_ENV: 'production', GRAPHQL_INTROSPECTION: 'everyone' }).introspection,
+        loadConfig({
+          NODE_ENV: 'production',
+          SONNY_SECRET_KEY: PRODUCTION_KEY,
+          GRAPHQL_INTROSPECTION: 'everyone',
+        }).introspection,
       ).toBe('everyone');
       expect(loadConfig({ GRAPHQL_INTROSPECTION: 'agents' }).introspection).toBe('agents');
     });
