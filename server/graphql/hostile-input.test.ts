@@ -377,7 +377,7 @@ describe('strings no field may take', () => {
       expect([codeOf(login), fieldOf(login)]).toEqual(['BAD_USER_INPUT', 'email']);
       const socket = await server.join({ siteId: site.siteId, visitorId: newVisitorId() });
       const sent = await socket.execute(SEND, { body: value });
-      expect([codeOf(sent), fieldOf(sent)]).toEqual(['BAD_USER_INPUT', 'body']);
+      expect([codeOf(sent), fieldOf(sent)]).toEqual(['BAD_USER_INPUT', 'input.body']);
       await socket.dispose();
     },
   );
@@ -401,7 +401,7 @@ describe('strings no field may take', () => {
       {},
       site.agentToken,
     );
-    expect([codeOf(byDefault), fieldOf(byDefault)]).toEqual(['BAD_USER_INPUT', 's']);
+    expect([codeOf(byDefault), fieldOf(byDefault)]).toEqual(['BAD_USER_INPUT', 'search']);
   });
 
   it('keeps each field’s own, smaller limit', async () => {
