@@ -266,7 +266,7 @@ describe('npm start', () => {
       const printed = server.stdout();
       const { origin } = server;
       // Without SONNY_SECRET_KEY (development), one warning at start.
-      expect(server.stderr().match(/SONNY_SECRET_KEY is not set/g)).toHaveLength(1);
+      expect(server.output().match(/SONNY_SECRET_KEY is not set/g)).toHaveLength(1);
       expect(printed).toContain(`Demo page:                    ${origin}/\n`);
       expect(printed).toContain(`Agent inbox:                  ${origin}/inbox\n`);
       // The ready line comes last, so whoever waits for it has the whole banner.
