@@ -237,10 +237,14 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     });
   }, EXPIRED_SECRETS_SWEEP_MS).unref();
   const stopListeningToVisitors = events.listen(channels.endedVisitors, ({ visitorId }) =>
-    sockets.closeAll(visitorId, CloseCode.Forbidden, ForbiddenReason.VisitorEnded),
+    sockets.closeAll(visitorId, (socket) =>
+      websocket.closeWhenAnswered(socket, CloseCode.Forbidden, ForbiddenReason.VisitorEnded),
+    ),
   );
   const stopListeningToSessions = events.listen(channels.endedSessions, ({ sessionId }) =>
-    sockets.closeAll(sessionId, CloseCode.Unauthorized, UnauthorizedReason.LoggedOut),
+    sockets.closeAll(sessionId, (socket) =>
+      websocket.closeWhenAnswered(socket, CloseCode.Unauthorized, UnauthorizedReason.LoggedOut),
+    ),
   );
 
   const shutDown = async () => {

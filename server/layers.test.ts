@@ -93,4 +93,23 @@ describe('layers', () => {
     }
     expect(offenders).toEqual([]);
   });
+
+  it('events are published in one place: realtime/event-publisher.ts, after a unit of work commits', () => {
+    const offenders: string[] = [];
+    for (const entry of readdirSync(join(root, 'server'), {
+      recursive: true,
+      withFileTypes: true,
+    })) {
+      if (!entry.isFile() || !/\.ts$/.test(entry.name) || /\.test\.ts$/.test(entry.name)) continue;
+      const file = relative(root, join(entry.parentPath, entry.name));
+      if (file.startsWith(join('server', 'test')) || file.startsWith(join('server', 'realtime'))) {
+        continue;
+      }
+      const source = readFileSync(join(root, file), 'utf8');
+      for (const [index, line] of source.split('\n').entries()) {
+        if (/\bpubsub\.publish\(/.test(line)) offenders.push(`${file}:${index + 1}`);
+      }
+    }
+    expect(offenders).toEqual([]);
+  });
 });

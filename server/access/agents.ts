@@ -1,7 +1,9 @@
 // Owns the tables `agents` and `agent_sessions`: every read and write of them is here.
 import { sql } from 'kysely';
 import { ErrorCode } from '../../protocol/index.ts';
+import type { DomainEventPublisher } from '../conversations/events.ts';
 import type { AgentRow, Db, Executor } from '../db/database.ts';
+import { runUnitOfWork } from '../db/unit-of-work.ts';
 import { badUserInput, SonnyError } from '../errors.ts';
 import { emailKey, parseEmail, parseName } from '../identity/identity-input.ts';
 import { hashPassword, PASSWORD_LIMITS, UNKNOWN_AGENT_HASH, verifyPassword } from './passwords.ts';
@@ -133,14 +135,30 @@ export async function login(db: Db, rawEmail: string, password: string): Promise
   return { token, expiresAt, agent: toAgent(row) };
 }
 
-/** Revokes the session: its token is refused from now on. */
-export async function logout(db: Executor, sessionId: string): Promise<void> {
-  await db
-    .updateTable('agent_sessions')
-    .set({ revoked_at: sql`now()` })
-    .where('id', '=', sessionId)
-    .where('revoked_at', 'is', null)
-    .execute();
+/** An agent's session was revoked: every server instance closes its sockets (`4401`). */
+export interface AgentSessionEnded {
+  readonly kind: 'agent-session-ended';
+  readonly sessionId: string;
+}
+
+/**
+ * Revokes the session: its token is refused from now on, and the sockets opened with it are
+ * closed once this commits (the socket that asked, after its answer).
+ */
+export async function logout(
+  db: Db,
+  publisher: DomainEventPublisher,
+  sessionId: string,
+): Promise<void> {
+  await runUnitOfWork(db, publisher, async (work) => {
+    const revoked = await work.trx
+      .updateTable('agent_sessions')
+      .set({ revoked_at: sql`now()` })
+      .where('id', '=', sessionId)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
+    if (revoked.numUpdatedRows > 0n) work.record({ kind: 'agent-session-ended', sessionId });
+  });
 }
 
 /**

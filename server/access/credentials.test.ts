@@ -219,6 +219,20 @@ describe('agents', () => {
     expect((await again.closed).code).toBe(CloseCode.Unauthorized);
   });
 
+  it('log out over its own socket: the answer arrives, then that socket closes with 4401', async () => {
+    const site = await server.createWorkspace();
+    const agent = await server.createAgent(site.id);
+    const socket = await server.connect(agent.token);
+    await socket.joined;
+
+    const result = await socket.execute('mutation { logout }');
+    expect(result).toEqual({ data: { logout: true } });
+    expect(await socket.closed).toEqual({
+      code: CloseCode.Unauthorized,
+      reason: UnauthorizedReason.LoggedOut,
+    });
+  });
+
   it('cannot use an expired session token', async () => {
     const site = await server.createWorkspace();
     const agent = await server.createAgent(site.id);

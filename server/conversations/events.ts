@@ -1,3 +1,4 @@
+import type { AgentSessionEnded } from '../access/agents.ts';
 import type { EventPublisher, UnitOfWork } from '../db/unit-of-work.ts';
 import type { VisitorsEnded } from '../identity/end-sessions.ts';
 import type { InboxEventAppended } from './inbox-events.ts';
@@ -20,7 +21,7 @@ export interface MessageAdded {
 }
 
 /** Every event a write of the domain records; realtime/ publishes each kind on its channels. */
-export type DomainEvent = InboxEventAppended | MessageAdded | VisitorsEnded;
+export type DomainEvent = InboxEventAppended | MessageAdded | VisitorsEnded | AgentSessionEnded;
 
 /** A unit of work of the domain: writes in `trx`, events recorded for after the commit. */
 export type DomainWork = UnitOfWork<DomainEvent>;

@@ -30,9 +30,7 @@ const LARGEST_PAGES = { first: PAGE_SIZE.max, last: MAX_MESSAGES_PAGE };
  */
 async function errorsOf(source: string, caller: 'visitor' | 'agent'): Promise<readonly unknown[]> {
   const visitorSession: VisitorSession | undefined =
-    caller === 'visitor'
-      ? { visitor: { id: 'v', workspaceId: 'w' } as never, afterResponse: () => {} }
-      : undefined;
+    caller === 'visitor' ? { visitor: { id: 'v', workspaceId: 'w' } as never } : undefined;
   const { parse, validate, contextFactory, execute, subscribe } = yoga.getEnveloped({
     visitorSession,
   });

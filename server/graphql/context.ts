@@ -8,11 +8,9 @@ import type { Activity } from '../ops/activity.ts';
 import type { Logger } from '../ops/logger.ts';
 import type { PubSub } from '../realtime/pubsub.ts';
 
-/** The joined visitor behind a WebSocket, and what its socket lets a resolver do. */
+/** The joined visitor behind a WebSocket. */
 export interface VisitorSession {
   readonly visitor: VisitorRef;
-  /** Runs `task` once the answer to the current operation has been sent on the socket. */
-  afterResponse(task: () => void): void;
 }
 
 /** What every resolver receives. */

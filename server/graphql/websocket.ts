@@ -65,10 +65,10 @@ interface SocketState {
   clientAddress?: string;
   /** Who holds the socket, once admitted. */
   kind?: SocketKind;
-  /** Tasks to run once an operation's answer is sent, by operation id. */
-  readonly afterResponse: Map<string, Array<() => void>>;
-  /** The queries and mutations executing, by operation id: a drain waits for them. */
+  /** The queries and mutations executing, by operation id: a drain or an ending waits for them. */
   readonly running: Set<string>;
+  /** Set when the socket's owner was ended: it closes so once its running operations are answered. */
+  ending?: { readonly code: number; readonly reason: string };
 }
 
 /** The graphql-ws endpoint, as the app starts and stops it. */
@@ -82,6 +82,11 @@ export interface GraphqlWsServer {
   drain(): Promise<void>;
   /** Closes every socket left (1012, then cut if its peer does not answer) and the endpoint. */
   close(): Promise<void>;
+  /**
+   * Closes the socket as soon as its queries and mutations in flight are answered: a visitor's
+   * `resetVisitor` or an agent's `logout` gets its answer before its own socket closes.
+   */
+  closeWhenAnswered(socket: WebSocket, code: number, reason: string): void;
 }
 
 /** How long a socket may take to answer the server's close frame before it is cut. */
@@ -145,7 +150,7 @@ export function serveGraphqlWs(options: {
   const stateOf = (socket: WebSocket): SocketState => {
     let state = states.get(socket);
     if (state === undefined) {
-      state = { afterResponse: new Map(), running: new Set() };
+      state = { running: new Set() };
       states.set(socket, state);
     }
     return state;
@@ -159,6 +164,11 @@ export function serveGraphqlWs(options: {
   };
   const restartIfIdle = (socket: WebSocket) => {
     if ((states.get(socket)?.running.size ?? 0) === 0) restart(socket);
+  };
+  const endIfIdle = (socket: WebSocket) => {
+    const state = states.get(socket);
+    if (state?.ending === undefined || state.running.size > 0) return;
+    if (socket.readyState === socket.OPEN) socket.close(state.ending.code, state.ending.reason);
   };
   wsServer.on('connection', (socket) => {
     if (draining) restart(socket);
@@ -266,10 +276,8 @@ export function serveGraphqlWs(options: {
             ),
           ];
         }
-        const tasks: Array<() => void> = [];
         const visitorSession: VisitorSession | undefined = state.visitor && {
           visitor: state.visitor,
-          afterResponse: (task) => tasks.push(task),
         };
         const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
           ...ctx,
@@ -299,13 +307,12 @@ export function serveGraphqlWs(options: {
           contextValue = await contextFactory();
         } catch (error) {
           state.running.delete(id);
-          if (draining) setImmediate(() => restartIfIdle(socket));
+          setImmediate(() => (draining ? restartIfIdle(socket) : endIfIdle(socket)));
           // Yoga masks what the context factory throws (SERVICE_UNAVAILABLE while the database
           // is down): answer the operation with it rather than closing the socket.
           if (error instanceof GraphQLError) return [error];
           throw error;
         }
-        state.afterResponse.set(id, tasks);
         return {
           schema,
           operationName: payload.operationName,
@@ -325,21 +332,20 @@ export function serveGraphqlWs(options: {
       onComplete: (ctx, id) => {
         const socket = ctx.extra.socket;
         const state = states.get(socket);
-        const tasks = state?.afterResponse.get(id) ?? [];
-        state?.afterResponse.delete(id);
         state?.running.delete(id);
         // The answer is on the wire; the Complete message is sent right after this hook
-        // returns, so the tasks (and a draining socket's close) wait one macrotask to follow it.
-        if (tasks.length === 0 && !draining) return;
-        setImmediate(() => {
-          for (const task of tasks) task();
-          if (draining) restartIfIdle(socket);
-        });
+        // returns, so a draining or ending socket's close waits one macrotask to follow it.
+        if (!draining && state?.ending === undefined) return;
+        setImmediate(() => (draining ? restartIfIdle(socket) : endIfIdle(socket)));
       },
     },
     wsServer,
   );
   return {
+    closeWhenAnswered(socket, code, reason) {
+      stateOf(socket).ending ??= { code, reason };
+      endIfIdle(socket);
+    },
     async drain() {
       draining = true;
       const open = [...wsServer.clients];

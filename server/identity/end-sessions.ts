@@ -16,6 +16,7 @@ import {
   findVisitors,
   lockContactVisitors,
   lockVisitor,
+  type VisitorRef,
 } from './visitors.ts';
 
 /**
@@ -76,6 +77,23 @@ export async function endVisitorSession(
     const ended = await endVisitor(work.trx, { id: visitorId, workspaceId });
     if (ended) work.record({ kind: 'visitors-ended', visitorIds: [visitorId] });
     return ended ? 1 : 0;
+  });
+}
+
+/**
+ * Ends the joined visitor itself, on its own `reset`: its visitorId can no longer join, and
+ * its open sockets are closed once this commits (the socket that asked, after its answer).
+ */
+export async function resetVisitor(
+  db: Db,
+  publisher: DomainEventPublisher,
+  visitor: VisitorRef,
+): Promise<void> {
+  await runUnitOfWork(db, publisher, async (work) => {
+    await lockVisitor(work.trx, visitor.id);
+    if (await endVisitor(work.trx, visitor)) {
+      work.record({ kind: 'visitors-ended', visitorIds: [visitor.id] });
+    }
   });
 }
 

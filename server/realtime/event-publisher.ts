@@ -34,5 +34,8 @@ function publishEvent(pubsub: PubSub, event: DomainEvent): void {
         pubsub.publish(channels.endedVisitors, { visitorId });
       }
       return;
+    case 'agent-session-ended':
+      pubsub.publish(channels.endedSessions, { sessionId: event.sessionId });
+      return;
   }
 }

@@ -22,9 +22,9 @@ export class OwnedSockets {
     if (sockets?.size === 0) this.#byOwner.delete(owner);
   }
 
-  /** Closes every socket of the owner on this instance. */
-  closeAll(owner: string, code: number, reason: string): void {
-    for (const socket of this.#byOwner.get(owner) ?? []) socket.close(code, reason);
+  /** Hands every socket of the owner on this instance to `close`, and forgets them. */
+  closeAll(owner: string, close: (socket: WebSocket) => void): void {
+    for (const socket of this.#byOwner.get(owner) ?? []) close(socket);
     this.#byOwner.delete(owner);
   }
 }

@@ -3,7 +3,6 @@ import { type AgentModel, findAgent, login, logout, type Session } from '../../a
 import { enforceRateLimit } from '../../access/rate-limit.ts';
 import { findWorkspace } from '../../access/workspaces.ts';
 import { badUserInput } from '../../errors.ts';
-import { channels } from '../../realtime/channels.ts';
 import { builder } from '../builder.ts';
 import { Workspace } from './workspace.ts';
 
@@ -85,8 +84,7 @@ builder.mutationField('logout', (t) =>
       'Revokes the session token of this request; sockets opened with it are closed (4401).',
     resolve: async (_root, _args, context) => {
       const { sessionId } = context.principal;
-      await logout(context.db, sessionId);
-      context.pubsub.publish(channels.endedSessions, { sessionId });
+      await logout(context.db, context.publisher, sessionId);
       return true;
     },
   }),

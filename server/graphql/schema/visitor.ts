@@ -1,14 +1,14 @@
 import { admissionGuards } from '../../access/rate-limit.ts';
 import { visitorScope } from '../../access/visitor-scope.ts';
 import { listScopeConversations } from '../../conversations/conversations.ts';
+import { resetVisitor } from '../../identity/end-sessions.ts';
 import {
   type IdentifiedContact as IdentifiedContactModel,
   type IdentifyResult,
   identifyVisitor,
 } from '../../identity/identify.ts';
 import { parseEmail, parseName } from '../../identity/identity-input.ts';
-import { endVisitor, loadVisitor, type VisitorModel } from '../../identity/visitors.ts';
-import { channels } from '../../realtime/channels.ts';
+import { loadVisitor, type VisitorModel } from '../../identity/visitors.ts';
 import { builder } from '../builder.ts';
 import { Conversation } from './conversation.ts';
 
@@ -138,13 +138,10 @@ builder.mutationField('resetVisitor', (t) =>
     description:
       'Ends this visitor: its visitorId can no longer join, and after this answer every socket of it is closed. Its conversations stay for the agents. Join again with a fresh visitorId.',
     resolve: async (_root, _args, context) => {
-      const session = context.visitorSession;
-      await endVisitor(context.db, session.visitor);
+      const { visitor } = context.visitorSession;
+      await resetVisitor(context.db, context.publisher, visitor);
       context.activity.visitorReset();
-      session.afterResponse(() =>
-        context.pubsub.publish(channels.endedVisitors, { visitorId: session.visitor.id }),
-      );
-      return { endedVisitorId: session.visitor.id };
+      return { endedVisitorId: visitor.id };
     },
   }),
 );
