@@ -77,39 +77,34 @@ describe('layers', () => {
   });
 
   it('server code never writes through console: logs go through the logger, terminal output through print', () => {
-    const offenders: string[] = [];
-    for (const entry of readdirSync(join(root, 'server'), {
-      recursive: true,
-      withFileTypes: true,
-    })) {
-      if (!entry.isFile() || !/\.ts$/.test(entry.name) || /\.test\.ts$/.test(entry.name)) continue;
-      const file = relative(root, join(entry.parentPath, entry.name));
-      // Test helpers may print what a failing test needs.
-      if (file.startsWith(join('server', 'test'))) continue;
-      const source = readFileSync(join(root, file), 'utf8');
-      for (const [index, line] of source.split('\n').entries()) {
-        if (/\bconsole\.\w+/.test(line)) offenders.push(`${file}:${index + 1}`);
-      }
-    }
+    const offenders = shippedServerLines()
+      .filter(
+        ({ file, text }) => !file.startsWith(join('server', 'test')) && /\bconsole\.\w+/.test(text),
+      )
+      .map(({ file, line }) => `${file}:${line}`);
     expect(offenders).toEqual([]);
   });
 
   it('events are published in one place: realtime/event-publisher.ts, after a unit of work commits', () => {
-    const offenders: string[] = [];
-    for (const entry of readdirSync(join(root, 'server'), {
-      recursive: true,
-      withFileTypes: true,
-    })) {
-      if (!entry.isFile() || !/\.ts$/.test(entry.name) || /\.test\.ts$/.test(entry.name)) continue;
-      const file = relative(root, join(entry.parentPath, entry.name));
-      if (file.startsWith(join('server', 'test')) || file.startsWith(join('server', 'realtime'))) {
-        continue;
-      }
-      const source = readFileSync(join(root, file), 'utf8');
-      for (const [index, line] of source.split('\n').entries()) {
-        if (/\bpubsub\.publish\(/.test(line)) offenders.push(`${file}:${index + 1}`);
-      }
-    }
+    const offenders = shippedServerLines()
+      .filter(
+        ({ file, text }) =>
+          !file.startsWith(join('server', 'realtime')) && /\bpubsub\.publish\(/.test(text),
+      )
+      .map(({ file, line }) => `${file}:${line}`);
     expect(offenders).toEqual([]);
   });
 });
+
+/** Every line of the server's TypeScript outside tests (test helpers excepted by the caller). */
+function shippedServerLines(): Array<{ file: string; line: number; text: string }> {
+  const lines: Array<{ file: string; line: number; text: string }> = [];
+  for (const entry of readdirSync(join(root, 'server'), { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile() || !/\.ts$/.test(entry.name) || /\.test\.ts$/.test(entry.name)) continue;
+    const file = relative(root, join(entry.parentPath, entry.name));
+    for (const [index, text] of readFileSync(join(root, file), 'utf8').split('\n').entries()) {
+      lines.push({ file, line: index + 1, text });
+    }
+  }
+  return lines;
+}
