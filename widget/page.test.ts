@@ -3,15 +3,28 @@
  * and the rest of what a host page and its visitors rely on: a phone-sized screen, the
  * keyboard, and commands that warn instead of throwing.
  */
+import { readFileSync } from 'node:fs';
 import type { ConsoleMessage, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { shownAsSent, widgetFixture } from './test/fixture.ts';
-import { expectNoPageErrors, sendMessage, waitForReady, widget } from './test/host.ts';
+import {
+  expectNoPageErrors,
+  PROMISE_STUB,
+  sendMessage,
+  waitForReady,
+  widget,
+} from './test/host.ts';
 
 const fixture = widgetFixture();
 
 async function openPage(
-  options: { identify?: boolean; head?: string; body?: string; siteId?: string } = {},
+  options: {
+    identify?: boolean;
+    promiseStub?: boolean;
+    head?: string;
+    body?: string;
+    siteId?: string;
+  } = {},
   viewport?: { width: number; height: number },
 ) {
   const { workspace, url, context, truth } = await fixture.site({
@@ -195,6 +208,26 @@ describe('the widget in Chromium: the host page', () => {
     await new Promise((resolve) => setTimeout(resolve, 2000));
     expect(sockets).toHaveLength(1);
     expect(warnings).toHaveLength(1);
+    await expectNoPageErrors(page);
+  });
+
+  it('with the Promise stub, a page may chain on identify before widget.js has loaded', async () => {
+    // The stub under test is the one docs/widget.md gives integrators.
+    expect(readFileSync(new URL('../docs/widget.md', import.meta.url), 'utf8')).toContain(
+      PROMISE_STUB,
+    );
+    const { page, truth } = await openPage({ promiseStub: true });
+    await waitForReady(page);
+    await expect
+      .poll(() => page.evaluate(() => (window as { chatIdentity?: string }).chatIdentity))
+      .toBe('jane@example.com');
+    await expect
+      .poll(async () => (await truth.contact('jane@example.com'))?.name)
+      .toBe('Jane Smith');
+    // The chained identify did not stop the init after it: the widget is there and usable.
+    await sendMessage(page, 'Chained and chatting');
+    await shownAsSent(page, 'Chained and chatting');
+    expect(await widget(page).prompt.count()).toBe(0);
     await expectNoPageErrors(page);
   });
 });

@@ -27,6 +27,8 @@ export interface WidgetFixture extends BrowserSuite {
 
 export interface SiteOptions {
   readonly identify: boolean;
+  /** The Promise stub of docs/widget.md, with an identify that chains on it. */
+  readonly promiseStub?: boolean;
   readonly serverOrigin?: string;
   readonly siteId?: string;
   readonly head?: string;
@@ -69,6 +71,7 @@ export function widgetFixture(options: BrowserSuiteOptions = {}): WidgetFixture 
             serverOrigin: siteOptions.serverOrigin ?? server.origin,
             siteId: siteOptions.siteId ?? workspace.siteId,
             identify: siteOptions.identify,
+            promiseStub: siteOptions.promiseStub,
           }),
           head: siteOptions.head,
           body: siteOptions.body,

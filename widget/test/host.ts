@@ -31,11 +31,33 @@ name: 'Jane Smith'
 });
 `;
 
+const PLAIN_STUB = 'w.sonny=w.sonny||function(){(w.sonny.q=w.sonny.q||[]).push(arguments)};';
+
+/** docs/widget.md's stub for pages that chain on a call made before widget.js has loaded. */
+export const PROMISE_STUB =
+  'w.sonny=w.sonny||function(){var a=arguments;return new Promise(function(r,j){(w.sonny.q=w.sonny.q||[]).push([a,r,j])})};';
+
+/** docs/widget.md's identify that chains on its Promise, as pages with the Promise stub write it. */
+const CHAINED_IDENTIFY = `sonny('identify', { email: 'jane@example.com', name: 'Jane Smith' })
+.then(function (result) { window.chatIdentity = result.contact.email; });
+`;
+
 /**
  * The seed snippet pointing at `serverOrigin` with `siteId`. `identify: false` drops the
- * identify-before-init lines, for a page whose visitor is anonymous.
+ * identify-before-init lines, for a page whose visitor is anonymous. `promiseStub` swaps in the
+ * Promise stub and an identify that chains on it (`window.chatIdentity` gets the email).
  */
-export function snippet(options: { serverOrigin: string; siteId: string; identify: boolean }) {
+export function snippet(options: {
+  serverOrigin: string;
+  siteId: string;
+  identify: boolean;
+  promiseStub?: boolean;
+}): string {
+  if (options.promiseStub) {
+    return snippet({ ...options, promiseStub: false })
+      .replace(PLAIN_STUB, PROMISE_STUB)
+      .replace(SEED_IDENTIFY, CHAINED_IDENTIFY);
+  }
   const replaced = SEED_SNIPPET.replace(
     "s.src='https://widget.usesonny.com/widget.js';",
     `s.src='${options.serverOrigin}/widget.js';`,
