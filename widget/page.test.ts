@@ -199,7 +199,7 @@ describe('the widget in Chromium: the host page', () => {
     await expectNoPageErrors(page);
   });
 
-  it('stops with one warning, without retrying, when the server refuses the siteId', async () => {
+  it('stops with one warning, without retrying, and shows no launcher when the server refuses the siteId', async () => {
     const { page, warnings, sockets } = await openPage({ siteId: 'site_nobody', identify: false });
     await expect
       .poll(() => warnings)
@@ -208,6 +208,15 @@ describe('the widget in Chromium: the host page', () => {
     await new Promise((resolve) => setTimeout(resolve, 2000));
     expect(sockets).toHaveLength(1);
     expect(warnings).toHaveLength(1);
+    // Nothing invites a message that could never be sent: no launcher; opened by the page, the
+    // panel says why and takes no message.
+    const ui = widget(page);
+    expect(await ui.launcher.isVisible()).toBe(false);
+    await call(page, 'open');
+    await ui.panel.getByText('Chat is unavailable').waitFor();
+    expect(await ui.input.isDisabled()).toBe(true);
+    expect(await ui.send.isDisabled()).toBe(true);
+    expect(await ui.messages.count()).toBe(0);
     await expectNoPageErrors(page);
   });
 

@@ -59,7 +59,7 @@ export class Session {
       onConnected: (connection, generation) => void this.#onConnected(connection, generation),
       onDisconnected: () => {
         this.#feed.stop();
-        this.#view.setStatus('offline');
+        if (this.#stopped === null) this.#view.setStatus('offline');
       },
       onRefused: (refusal) => this.#onRefused(refusal),
     });
@@ -107,6 +107,8 @@ export class Session {
 
   /** Queues a message and sends it as soon as the socket is up; shown as pending until then. */
   send(body: string): void {
+    // A refused site never gets a message that could only wait forever.
+    if (this.#stopped !== null) return;
     this.#outbox.send(body);
   }
 
@@ -163,7 +165,7 @@ export class Session {
       if (refusal.reason !== ForbiddenReason.VisitorEnded || this.#refusals.length > MAX_RESTARTS) {
         this.#stopped = new WidgetError(ErrorCode.FORBIDDEN, refusal.reason);
         this.#identity.failWaiters(this.#stopped);
-        this.#view.setStatus('offline');
+        this.#view.setStatus('unavailable');
         this.#warn(`the server refused to connect: ${refusal.reason}`);
         return;
       }

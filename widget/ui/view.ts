@@ -15,7 +15,8 @@ export interface ViewMessage {
   readonly state: 'sent' | 'pending' | 'failed';
 }
 
-export type ConnectionStatus = 'connecting' | 'online' | 'offline';
+/** `unavailable`: the server refused the site (unknown siteId, origin not allowed); final. */
+export type ConnectionStatus = 'connecting' | 'online' | 'offline' | 'unavailable';
 
 export interface ViewHandlers {
   send(body: string): void;
@@ -30,6 +31,7 @@ const STATUS_TEXT: Record<ConnectionStatus, string> = {
   connecting: 'Connecting…',
   online: '',
   offline: 'Offline: messages are sent when you are back',
+  unavailable: 'Chat is unavailable',
 };
 
 export class ChatView {
@@ -45,6 +47,7 @@ export class ChatView {
   readonly #email: HTMLInputElement;
   readonly #emailError: HTMLParagraphElement;
   readonly #input: HTMLTextAreaElement;
+  readonly #sendButton: HTMLButtonElement;
   readonly #items = new Map<string, HTMLLIElement>();
   #unread = 0;
   #promptWanted = false;
@@ -91,11 +94,12 @@ export class ChatView {
       maxlength: String(Limits.messageBodyLength),
       placeholder: 'Write a message…',
     });
+    this.#sendButton = h('button', { class: 'primary' }, 'Send');
     const composer = h(
       'form',
       { class: 'composer', 'aria-label': 'Send a message' },
       h('label', { for: 'message', class: 'sr' }, 'Message'),
-      h('div', { class: 'row' }, this.#input, h('button', { class: 'primary' }, 'Send')),
+      h('div', { class: 'row' }, this.#input, this.#sendButton),
     );
     this.#panel = h(
       'section',
@@ -184,6 +188,12 @@ export class ChatView {
 
   setStatus(status: ConnectionStatus): void {
     this.#status.textContent = STATUS_TEXT[status];
+    // A refused site takes nothing in: no launcher to invite a message, no composer to queue
+    // one that would show "Sending…" forever. An open panel stays, saying why.
+    const unavailable = status === 'unavailable';
+    this.#launcher.hidden = unavailable;
+    this.#input.disabled = unavailable;
+    this.#sendButton.disabled = unavailable;
   }
 
   /** Shows the conversation: elements are kept by key, so nothing already shown re-renders. */
