@@ -114,6 +114,32 @@ export async function findOpenConversation(
   return row && toConversation(row);
 }
 
+/**
+ * The contact's open conversation held by one of its visitors verified now (its own devices),
+ * the most recently active if several are open: where a verified visitor's message goes, so
+ * that a verified person has one thread. Conversations of unverified visitors never qualify,
+ * nor those of a visitor whose verification lapsed: it still reads its own conversations, and
+ * must not read what the person writes from now on.
+ */
+export async function findOpenVerifiedConversation(
+  db: Executor,
+  contactId: string,
+): Promise<ConversationModel | undefined> {
+  const row = await db
+    .selectFrom('conversations')
+    .innerJoin('visitors', 'visitors.id', 'conversations.visitor_id')
+    .selectAll('conversations')
+    .where('conversations.contact_id', '=', contactId)
+    .where('conversations.status', '=', 'open')
+    .where('visitors.identity_verified', '=', true)
+    .where('visitors.identity_verified_until', '>', sql<Date>`now()`)
+    .where('visitors.ended_at', 'is', null)
+    .orderBy('conversations.last_activity_at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row && toConversation(row);
+}
+
 /** Opens a conversation for the visitor, with the visitor's contact if it has one. */
 export async function insertConversation(
   trx: Transaction,

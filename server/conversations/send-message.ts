@@ -5,6 +5,7 @@ import { requireActiveVisitor, type VisitorRef } from '../identity/visitors.ts';
 import {
   type ConversationModel,
   findOpenConversation,
+  findOpenVerifiedConversation,
   insertConversation,
 } from './conversations.ts';
 import type { DomainEventPublisher } from './events.ts';
@@ -13,7 +14,9 @@ import { findVisitorMessage, insertMessage, type MessageModel, toMessage } from 
 
 /**
  * Stores a visitor's message in its open conversation, opening one (with the visitor's
- * contact, if identified) when there is none. A repeated `clientMessageId` returns the
+ * contact, if identified) when there is none. A visitor verified now writes into its
+ * contact's open conversation on any of the contact's verified devices: one person, one
+ * thread in the inbox. A repeated `clientMessageId` returns the
  * stored message and writes nothing, so a client may resend freely after a lost answer.
  * Once committed, a new message is published to whoever sees it live and to the inbox.
  */
@@ -55,12 +58,24 @@ export async function sendVisitorMessage(
   });
 }
 
-/** The visitor's open conversation; `opened` when this call created it. */
+/**
+ * The conversation the visitor's message goes into; `opened` when this call created it. The
+ * contact is locked by the caller, so two devices never open two threads at once.
+ */
 async function openConversationOf(
   trx: Transaction,
   visitor: VisitorRow,
 ): Promise<{ conversation: ConversationModel; opened: boolean }> {
-  const open = await findOpenConversation(trx, visitor.id);
+  // Only a verification that holds now shares the thread: an unsigned email proves nothing,
+  // and a lapsed visitor reads only its own conversations, so it writes only there.
+  const verifiedNow =
+    visitor.identity_verified &&
+    visitor.identity_verified_until !== null &&
+    visitor.identity_verified_until.getTime() > Date.now();
+  const open =
+    verifiedNow && visitor.contact_id !== null
+      ? await findOpenVerifiedConversation(trx, visitor.contact_id)
+      : await findOpenConversation(trx, visitor.id);
   if (open !== undefined) return { conversation: open, opened: false };
   const conversation = await insertConversation(trx, {
     id: visitor.id,

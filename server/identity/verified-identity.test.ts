@@ -166,6 +166,56 @@ describe('cross-device history', () => {
     expect((await replay.next()).data?.visitorEvents.message.id).toBe(fromPhone.id);
   });
 
+  it('a verified person has one thread: each verified device writes into the open one; unverified and lapsed visitors keep their own', async () => {
+    const site = await server.createWorkspace();
+    const agent = await server.createAgent(site.id);
+    const email = uniqueEmail();
+    const mint = () => mintIdentityToken(site.identitySecret, { email });
+    const laptop = await joinAs(site, { email, identityToken: await mint() });
+    const phone = await joinAs(site, { email, identityToken: await mint() });
+    const lapsed = await joinAs(site, { email, identityToken: await mint() });
+    const stranger = await joinAs(site, { email });
+    const lapsedVisitor = await visitorOf(lapsed);
+    await server.app.db
+      .updateTable('visitors')
+      .set({ identity_verified_until: new Date(Date.now() - 1000) })
+      .where('id', '=', lapsedVisitor.id)
+      .execute();
+
+    const fromLaptop = await send(laptop, 'Where is my order?');
+    const fromPhone = await send(phone, 'Sent from my phone, same question');
+    expect(fromPhone.conversationId).toBe(fromLaptop.conversationId);
+    const fromLapsed = await send(lapsed, 'An old tab of mine');
+    const fromStranger = await send(stranger, 'I am Jane, honest');
+    expect(fromLapsed.conversationId).not.toBe(fromLaptop.conversationId);
+    expect(fromStranger.conversationId).not.toBe(fromLaptop.conversationId);
+
+    const { data } = await server.http(
+      `query { conversations(status: OPEN, first: 10) {
+        edges { node { id identityVerified messages { body } } }
+      } }`,
+      {},
+      agent.token,
+    );
+    const threads = data?.conversations.edges.map(
+      (edge: { node: { id: string; messages: Array<{ body: string }> } }) => ({
+        id: edge.node.id,
+        bodies: edge.node.messages.map((message) => message.body),
+      }),
+    );
+    expect(threads).toHaveLength(3);
+    expect(threads).toEqual(
+      expect.arrayContaining([
+        {
+          id: fromLaptop.conversationId,
+          bodies: ['Where is my order?', 'Sent from my phone, same question'],
+        },
+        { id: fromLapsed.conversationId, bodies: ['An old tab of mine'] },
+        { id: fromStranger.conversationId, bodies: ['I am Jane, honest'] },
+      ]),
+    );
+  });
+
   it('an unverified visitor with the same email sees none of it, and its own conversation stays out of the verified history', async () => {
     const site = await server.createWorkspace();
     const email = uniqueEmail();
