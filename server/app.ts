@@ -16,6 +16,7 @@ import type { Context } from './graphql/context.ts';
 import { createErrorMasker } from './graphql/errors.ts';
 import { useQueryLimits } from './graphql/limits.ts';
 import { useOperationObserver } from './graphql/operation-observer.ts';
+import { usePhaseMetrics } from './graphql/phase-metrics.ts';
 import { schema } from './graphql/schema/index.ts';
 import { useSchemaVisibility } from './graphql/schema-visibility.ts';
 import { type SocketContext, serveGraphqlWs } from './graphql/websocket.ts';
@@ -181,6 +182,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       error() {},
     },
     plugins: [
+      // First, so each phase's time includes what the other plugins add to it.
+      usePhaseMetrics(metrics),
       useQueryLimits(),
       useSchemaVisibility(config.introspection),
       useOperationObserver({ logger, metrics }),

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VISITOR_MESSAGE_RATE } from '../access/rate-limit.ts';
+import { PHASE_METRIC_NAMES } from '../graphql/phase-metrics.ts';
 import {
   codeOf,
   newVisitorId,
@@ -9,7 +10,7 @@ import {
   uniqueEmail,
 } from '../test/harness.ts';
 import { mintIdentityToken } from '../test/identity-tokens.ts';
-import { METRIC_NAMES } from './metrics.ts';
+import { MAX_OPERATION_NAMES, METRIC_NAMES, OTHER_OPERATION } from './metrics.ts';
 import { METRICS_PATH } from './metrics-endpoint.ts';
 
 const METRICS_TOKEN = 'scrape-token-0123456789abcdef';
@@ -56,6 +57,19 @@ class Scrape {
   has(name: string): boolean {
     return this.#samples.some((sample) => sample.name === name);
   }
+
+  /** Whether any sample of the metric `name` is there: its own, or its histogram's or summary's. */
+  hasFamily(name: string): boolean {
+    const family = new Set([name, `${name}_bucket`, `${name}_sum`, `${name}_count`]);
+    return this.#samples.some((sample) => family.has(sample.name));
+  }
+
+  /** The values `label` takes on the samples of `name`. */
+  labelValues(name: string, label: string): Set<string | undefined> {
+    return new Set(
+      this.#samples.filter((sample) => sample.name === name).map((sample) => sample.labels[label]),
+    );
+  }
 }
 
 const SEND = `mutation SendMessage($body: String!, $id: ID!) {
@@ -68,6 +82,7 @@ const IDENTIFY = `mutation Identify($email: String!) {
   identifyVisitor(input: { email: $email }) { contact { id } }
 }`;
 const RESET = 'mutation Reset { resetVisitor { endedVisitorId } }';
+const EVENTS = 'subscription VisitorEvents { visitorEvents { __typename } }';
 
 /** Polls `read` until it returns `expected` (server-side closes land a moment after the client's). */
 async function eventually(read: () => Promise<number>, expected: number): Promise<void> {
@@ -93,6 +108,7 @@ describe('GET /metrics after a scripted session', () => {
     // A visitor who joins anonymously, then identifies without a token (unverified).
     const anna = await server.join({ siteId: site.siteId, visitorId: newVisitorId() });
     await anna.joined;
+    const annasEvents = anna.subscribe(EVENTS);
     expect((await anna.execute(IDENTIFY, { email: uniqueEmail('anna') })).errors).toBeUndefined();
     // A visitor whose join carries an identity token (verified).
     const email = uniqueEmail('ben');
@@ -125,6 +141,14 @@ describe('GET /metrics after a scripted session', () => {
     }
     expect(codes.at(-1)).toBe('RATE_LIMITED');
     expect(codes.slice(0, -1).every((code) => code === undefined)).toBe(true);
+    // The server sees the subscription end a moment after the client stops it.
+    const subscriptionsEnded = async () =>
+      (await scrape()).value(`${PHASE_METRIC_NAMES.subscribe}_count`, {
+        operationName: 'VisitorEvents',
+      });
+    const endedBefore = await subscriptionsEnded();
+    await annasEvents.close();
+    await eventually(subscriptionsEnded, endedBefore + 1);
 
     expect((await anna.execute(RESET)).errors).toBeUndefined();
     await anna.closed;
@@ -173,6 +197,56 @@ describe('GET /metrics after a scripted session', () => {
       after.value(`${METRIC_NAMES.operationDuration}_sum`, { operation: 'Reply' }),
     ).toBeGreaterThan(0);
     expect(moved(METRIC_NAMES.errors, { code: 'RATE_LIMITED' })).toBe(1);
+    expect(moved(count, { operation: 'VisitorEvents', type: 'subscription' })).toBe(1);
+  });
+
+  it('times the GraphQL phases of operations over graphql-ws and HTTP alike', () => {
+    const count = (name: string) => `${name}_count`;
+    const sends = { operationName: 'SendMessage', operationType: 'mutation' };
+    // The widget's messages, over its socket.
+    for (const phase of [
+      PHASE_METRIC_NAMES.parse,
+      PHASE_METRIC_NAMES.validate,
+      PHASE_METRIC_NAMES.execute,
+    ]) {
+      expect(moved(count(phase), sends)).toBe(1 + VISITOR_MESSAGE_RATE.limit);
+    }
+    expect(moved(count(PHASE_METRIC_NAMES.http), { operationName: 'SendMessage' })).toBe(0);
+    // The agent's reply, over HTTP.
+    expect(moved(count(PHASE_METRIC_NAMES.execute), { operationName: 'Reply' })).toBe(1);
+    expect(
+      moved(count(PHASE_METRIC_NAMES.http), {
+        operationName: 'Reply',
+        method: 'POST',
+        statusCode: '200',
+      }),
+    ).toBe(1);
+    expect(
+      after.value(`${PHASE_METRIC_NAMES.execute}_sum`, { operationName: 'Reply' }),
+    ).toBeGreaterThan(0);
+    // A subscription is observed once it ends.
+    expect(
+      moved(count(PHASE_METRIC_NAMES.subscribe), {
+        operationName: 'VisitorEvents',
+        operationType: 'subscription',
+      }),
+    ).toBe(1);
+    // The message over the limit was refused while it executed.
+    expect(moved(PHASE_METRIC_NAMES.errors, { ...sends, phase: 'execute' })).toBe(1);
+  });
+
+  it('leaves out the per-resolver series and those that cost a walk of each document', () => {
+    for (const name of [
+      'graphql_envelop_execute_resolver',
+      'graphql_envelop_deprecated_field',
+      'graphql_envelop_request_time_summary',
+      'graphql_envelop_request_duration',
+      'graphql_envelop_request',
+      'graphql_envelop_phase_context',
+      'graphql_envelop_schema_change',
+    ]) {
+      expect(after.hasFamily(name), name).toBe(false);
+    }
   });
 
   it('counts rate-limit refusals by limit', () => {
@@ -228,5 +302,27 @@ describe('GET /metrics with METRICS_PORT', () => {
     expect(scraped.has(METRIC_NAMES.joins)).toBe(true);
     expect((await fetch(`${metricsOrigin}/readyz`)).status).toBe(404);
     expect((await fetch(`${own.origin}${METRICS_PATH}`)).status).toBe(404);
+  });
+
+  it('labels at most MAX_OPERATION_NAMES operation names, the later ones as other', async () => {
+    // Operation names are the client's: each new one would be a series kept for good.
+    const extra = 5;
+    for (let i = 0; i < MAX_OPERATION_NAMES + extra; i++) {
+      expect((await own.http(`query Name${i} { __typename }`)).errors).toBeUndefined();
+    }
+    const scraped = await scrape(own.app.metricsOrigin() ?? '', null);
+    for (const [name, label] of [
+      [`${METRIC_NAMES.operationDuration}_count`, 'operation'],
+      [`${PHASE_METRIC_NAMES.parse}_count`, 'operationName'],
+      [`${PHASE_METRIC_NAMES.validate}_count`, 'operationName'],
+      [`${PHASE_METRIC_NAMES.execute}_count`, 'operationName'],
+      [`${PHASE_METRIC_NAMES.http}_count`, 'operationName'],
+    ] as const) {
+      const names = scraped.labelValues(name, label);
+      expect(names.size, name).toBe(MAX_OPERATION_NAMES + 1);
+      expect(names.has(`Name${MAX_OPERATION_NAMES - 1}`), name).toBe(true);
+      expect(names.has(`Name${MAX_OPERATION_NAMES}`), name).toBe(false);
+      expect(scraped.value(name, { [label]: OTHER_OPERATION }), name).toBe(extra);
+    }
   });
 });

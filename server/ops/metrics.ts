@@ -58,6 +58,11 @@ export interface Metrics {
   }): void;
   /** Counts one error sent to a client, by its `extensions.code`. */
   errorSent(code: string): void;
+  /**
+   * The label of an operation name, for every per-name series: the name itself while fewer
+   * than {@link MAX_OPERATION_NAMES} distinct ones were seen, else `other`; `anonymous` for null.
+   */
+  operationLabel(name: string | null): string;
 }
 
 /** Every metric name this module registers, beside prom-client's default ones. */
@@ -93,92 +98,102 @@ export function createMetrics(sources: MetricSources): Metrics {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers,
   });
-  const errors = new Counter({
-    name: METRIC_NAMES.errors,
-    help: 'Errors sent to GraphQL clients, by extensions.code.',
-    labelNames: ['code'] as const,
-    registers,
-  });
+  const counter = <Label extends string>(name: string, help: string, labelNames: Label[] = []) =>
+    new Counter({ name, help, labelNames, registers });
+  const errors = counter(
+    METRIC_NAMES.errors,
+    'Errors sent to GraphQL clients, by extensions.code.',
+    ['code'],
+  );
   const openSockets = new Gauge({
     name: METRIC_NAMES.openSockets,
     help: 'Admitted graphql-ws sockets, by who holds them (visitor, agent, key).',
     labelNames: ['kind'] as const,
     registers,
   });
-  const joins = new Counter({
-    name: METRIC_NAMES.joins,
-    help: 'Widget joins, by outcome: accepted or the refusal (unknown-site, identity-rejected, …).',
-    labelNames: ['outcome'] as const,
-    registers,
-  });
-  const identifies = new Counter({
-    name: METRIC_NAMES.identifies,
-    help: 'Visitors identified (on join or by identifyVisitor), verified by an identity token or not.',
-    labelNames: ['verification'] as const,
-    registers,
-  });
-  const resets = new Counter({
-    name: METRIC_NAMES.resets,
-    help: 'Visitors reset (resetVisitor).',
-    registers,
-  });
-  const rateLimitRefusals = new Counter({
-    name: METRIC_NAMES.rateLimitRefusals,
-    help: 'Attempts a rate limit refused, by limit.',
-    labelNames: ['limit'] as const,
-    registers,
-  });
-  new Gauge({
-    name: METRIC_NAMES.rateLimitRedisOutage,
-    help: '1 while the rate limits cannot reach Redis and each instance counts on its own.',
-    registers,
-    collect() {
-      this.set(sources.rateLimits().active ? 1 : 0);
+  const joins = counter(
+    METRIC_NAMES.joins,
+    'Widget joins, by outcome: accepted or the refusal (unknown-site, identity-rejected, …).',
+    ['outcome'],
+  );
+  const identifies = counter(
+    METRIC_NAMES.identifies,
+    'Visitors identified (on join or by identifyVisitor), verified by an identity token or not.',
+    ['verification'],
+  );
+  const resets = counter(METRIC_NAMES.resets, 'Visitors reset (resetVisitor).');
+  const rateLimitRefusals = counter(
+    METRIC_NAMES.rateLimitRefusals,
+    'Attempts a rate limit refused, by limit.',
+    ['limit'],
+  );
+  // Read from `sources` at each scrape: counts since start, or levels.
+  const readAtScrape: Array<{
+    type: 'counter' | 'gauge';
+    name: string;
+    help: string;
+    read: () => number;
+  }> = [
+    {
+      type: 'gauge',
+      name: METRIC_NAMES.rateLimitRedisOutage,
+      help: '1 while the rate limits cannot reach Redis and each instance counts on its own.',
+      read: () => (sources.rateLimits().active ? 1 : 0),
     },
-  });
-  new Counter({
-    name: METRIC_NAMES.rateLimitLocalAttempts,
-    help: 'Rate-limit attempts counted in this process because Redis was unreachable.',
-    registers,
-    collect() {
-      this.reset();
-      this.inc(sources.rateLimits().localAttempts);
+    {
+      type: 'counter',
+      name: METRIC_NAMES.rateLimitLocalAttempts,
+      help: 'Rate-limit attempts counted in this process because Redis was unreachable.',
+      read: () => sources.rateLimits().localAttempts,
     },
-  });
-  new Counter({
-    name: METRIC_NAMES.publishFailures,
-    help: 'Pub/sub payloads Redis did not take.',
-    registers,
-    collect() {
-      this.reset();
-      this.inc(sources.pubsub().failedPublishes);
+    {
+      type: 'counter',
+      name: METRIC_NAMES.publishFailures,
+      help: 'Pub/sub payloads Redis did not take.',
+      read: () => sources.pubsub().failedPublishes,
     },
-  });
-  new Counter({
-    name: METRIC_NAMES.pubsubReconnects,
-    help: 'Times a pub/sub connection to Redis was lost and made again.',
-    registers,
-    collect() {
-      this.reset();
-      this.inc(sources.pubsub().reconnects);
+    {
+      type: 'counter',
+      name: METRIC_NAMES.pubsubReconnects,
+      help: 'Times a pub/sub connection to Redis was lost and made again.',
+      read: () => sources.pubsub().reconnects,
     },
-  });
-  new Gauge({
-    name: METRIC_NAMES.poolInUse,
-    help: 'Database connections checked out of the pool (PGlite: always 1).',
-    registers,
-    collect() {
-      this.set(sources.pool().inUse);
+    {
+      type: 'gauge',
+      name: METRIC_NAMES.poolInUse,
+      help: 'Database connections checked out of the pool (PGlite: always 1).',
+      read: () => sources.pool().inUse,
     },
-  });
-  new Gauge({
-    name: METRIC_NAMES.poolWaiting,
-    help: 'Operations waiting for a database connection (PGlite: always 0).',
-    registers,
-    collect() {
-      this.set(sources.pool().waiting);
+    {
+      type: 'gauge',
+      name: METRIC_NAMES.poolWaiting,
+      help: 'Operations waiting for a database connection (PGlite: always 0).',
+      read: () => sources.pool().waiting,
     },
-  });
+  ];
+  for (const { type, name, help, read } of readAtScrape) {
+    if (type === 'gauge') {
+      new Gauge({
+        name,
+        help,
+        registers,
+        collect() {
+          this.set(read());
+        },
+      });
+    } else {
+      new Counter({
+        name,
+        help,
+        registers,
+        collect() {
+          // A prom-client counter has no set: the count since start replaces the last one.
+          this.reset();
+          this.inc(read());
+        },
+      });
+    }
+  }
 
   // Zero from the start, so a dashboard shows every series before the first event.
   for (const kind of ['visitor', 'agent', 'key'] satisfies SocketKind[])
@@ -210,5 +225,6 @@ export function createMetrics(sources: MetricSources): Metrics {
       operationDuration.observe({ operation: operationLabel(name), type }, durationMs / 1000);
     },
     errorSent: (code) => errors.inc({ code }),
+    operationLabel,
   };
 }
