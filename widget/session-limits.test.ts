@@ -1,11 +1,18 @@
 /**
  * The widget in Chromium under the limits a site puts on its visitors: allowed origins, a
- * verification that ends with its token, and sessions ended by the site's backend.
+ * verification that ends with its token, and sessions ended by the site's backend; and under
+ * the server's own limit on new visitors from one address.
  */
-import type { ConsoleMessage, Page } from 'playwright-core';
-import { describe, expect, it } from 'vitest';
+import type { ConsoleMessage, Page, WebSocket } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CloseCode, ForbiddenReason } from '../protocol/index.ts';
-import { newVisitorId, uniqueEmail } from '../server/test/harness.ts';
+import { ABUSE_LIMIT_DEFAULTS } from '../server/access/rate-limit.ts';
+import {
+  newVisitorId,
+  startTestServer,
+  type TestServer,
+  uniqueEmail,
+} from '../server/test/harness.ts';
 import { mintIdentityToken } from '../server/test/identity-tokens.ts';
 import { shownAsSent, widgetFixture } from './test/fixture.ts';
 import {
@@ -16,6 +23,7 @@ import {
   waitForReady,
   widget,
 } from './test/host.ts';
+import { serverTruth } from './test/server-truth.ts';
 
 const fixture = widgetFixture();
 
@@ -164,4 +172,85 @@ describe('the widget in Chromium: limits the site sets', () => {
     });
     await expectNoPageErrors(page);
   });
+});
+
+describe('the widget in Chromium: too many new visitors from one address', () => {
+  /** The window of this server's per-address limits: an hour in production. */
+  const WINDOW_MS = 3_000;
+  let limited: TestServer | undefined;
+  beforeAll(async () => {
+    // One new visitor per address per window: 127.0.0.1 is every visitor's address here.
+    limited = await startTestServer({
+      abuseLimits: {
+        ...ABUSE_LIMIT_DEFAULTS,
+        newVisitorsPerIpPerHour: 1,
+        hourlyWindowMs: WINDOW_MS,
+      },
+    });
+  });
+  afterAll(async () => {
+    await limited?.stop();
+  });
+
+  it('waits out a refused join (4420) offline, typing allowed, then joins: one refusal, no reconnect loop', async () => {
+    if (limited === undefined) throw new Error('the limited server starts in beforeAll');
+    const server = limited;
+    const workspace = await server.createWorkspace();
+    const truth = serverTruth(server.app.db, workspace.id);
+    const { url } = await fixture.site({
+      identify: false,
+      serverOrigin: server.origin,
+      siteId: workspace.siteId,
+    });
+    const page = await fixture.context.newPage();
+    const warnings: string[] = [];
+    page.on('console', (message: ConsoleMessage) => {
+      if (message.type() === 'warning') warnings.push(message.text());
+    });
+    const joins: Array<{ at: number; socket: WebSocket }> = [];
+    page.on('websocket', (socket) => joins.push({ at: Date.now(), socket }));
+
+    // While the page loads the widget, another visitor behind the same address takes the one
+    // new visitor the window allows: the widget's first join comes a moment later.
+    let windowTaken = Number.POSITIVE_INFINITY;
+    await page.route(`${server.origin}/widget.js`, async (route) => {
+      const neighbour = await server.join({ siteId: workspace.siteId, visitorId: newVisitorId() });
+      await neighbour.joined;
+      windowTaken = Date.now();
+      await route.continue();
+    });
+    await page.goto(url);
+
+    // Refused: the widget says it is offline, and what the visitor types waits as "Sending…".
+    await widget(page).launcher.click();
+    const status = page.getByRole('status');
+    await expect
+      .poll(() => status.textContent(), { timeout: WINDOW_MS })
+      .toBe('Offline: messages are sent when you are back');
+    const body = 'Hello from a busy office';
+    await sendMessage(page, body);
+    const message = widget(page).messages.filter({ hasText: body });
+    expect(await message.getAttribute('data-state')).toBe('pending');
+    expect(joins).toHaveLength(1);
+
+    // Once the window has passed the widget joins by itself, and the message goes.
+    await shownAsSent(page, body);
+    expect(await status.textContent()).toBe('');
+    // A few more seconds: no other attempt, the socket stays up.
+    await page.waitForTimeout(2_000);
+    const [refused, accepted] = joins;
+    expect(joins).toHaveLength(2);
+    expect(refused?.socket.isClosed()).toBe(true);
+    expect(accepted?.socket.isClosed()).toBe(false);
+    // The retry waited for the retry-after (whole seconds, at least 1, plus up to 1 s of
+    // jitter), not for the widget's ordinary backoff (from 0.25 s), and no longer.
+    expect((accepted?.at ?? 0) - (refused?.at ?? 0)).toBeGreaterThanOrEqual(1_000);
+    expect((accepted?.at ?? 0) - windowTaken).toBeLessThan(WINDOW_MS + 2_000);
+
+    const visitorId = (await storedFor(page, workspace.siteId)).visitorId ?? '';
+    expect(await truth.visitor(visitorId)).toBeDefined();
+    expect(await truth.messagesWithBody(body)).toHaveLength(1);
+    expect(warnings).toEqual([]);
+    await expectNoPageErrors(page);
+  }, 30_000);
 });
