@@ -7,6 +7,7 @@ import { authenticate, bearerToken } from './access/principal.ts';
 import { createRateLimits } from './access/rate-limit.ts';
 import { type SecretBox, secretBox } from './access/secret-box.ts';
 import type { Config } from './config.ts';
+import type { DomainEventPublisher } from './conversations/events.ts';
 import { connectDatabase } from './db/connect.ts';
 import type { Db } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
@@ -44,6 +45,11 @@ export interface App {
   readonly db: Db;
   /** Seals and opens identity secrets with the configured SONNY_SECRET_KEY (or none). */
   readonly secrets: SecretBox;
+  /**
+   * Publishes the events of committed units of work on this app's pub/sub, as the
+   * operations' units do: a write made beside the API (a test's) reaches its subscribers.
+   */
+  readonly publisher: DomainEventPublisher;
   /** Which database engine the app runs on. */
   readonly engine: 'pglite' | 'postgres';
   /** Where the app logs; the one given in {@link AppOptions}, or its own on stdout. */
@@ -285,6 +291,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   return {
     db,
     secrets,
+    publisher,
     engine: database.engine,
     logger,
     get draining() {

@@ -65,8 +65,13 @@ export type InboxEventKind =
 
 export interface InboxEventsTable {
   id: Generated<string>;
-  /** bigint, read as a decimal string by both drivers. */
+  /** bigint, read as a decimal string by both drivers: the order of the inserts. */
   seq: ColumnType<string, never, never>;
+  /**
+   * bigint as a decimal string, set by its default: a transaction id the event is final below
+   * (`server/conversations/inbox-events.ts`). The log's order is (horizon, seq).
+   */
+  horizon: ColumnType<string, never, never>;
   workspace_id: string;
   kind: InboxEventKind;
   conversation_id: string | null;

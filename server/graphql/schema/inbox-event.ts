@@ -1,14 +1,15 @@
 import { isUuid } from '../../../protocol/index.ts';
 import {
-  findInboxEventSeq,
+  findInboxEventPosition,
   type InboxEventModel,
-  listInboxEventsAfter,
-  newestInboxEventSeq,
+  type InboxLogPosition,
+  inboxLogStart,
+  readInboxLogAfter,
 } from '../../conversations/inbox-events.ts';
 import { findWorkspaceMessages } from '../../conversations/messages.ts';
 import { badUserInput } from '../../errors.ts';
 import { channels } from '../../realtime/channels.ts';
-import { replayThenLive } from '../../realtime/replay.ts';
+import { followLog } from '../../realtime/follow-log.ts';
 import { batchLoader } from '../batch.ts';
 import { builder } from '../builder.ts';
 import { Contact, contactOfWorkspace } from './contact.ts';
@@ -96,23 +97,23 @@ builder.subscriptionField('inboxEvents', (t) =>
     subscribe: async (_root, { after }, context) => {
       const { db, pubsub } = context;
       const { workspaceId } = context.principal;
-      let afterSeq: string | null = null;
+      let afterPosition: InboxLogPosition | null = null;
       if (after != null) {
-        afterSeq = isUuid(after)
-          ? ((await findInboxEventSeq(db, workspaceId, after)) ?? null)
+        afterPosition = isUuid(after)
+          ? ((await findInboxEventPosition(db, workspaceId, after)) ?? null)
           : null;
-        if (afterSeq === null) {
+        if (afterPosition === null) {
           throw badUserInput('after', 'after must be the id of an inbox event of this workspace.');
         }
       }
-      return replayThenLive<InboxEventModel>({
-        listen: (onEvent) => pubsub.listen(channels.inboxEvents(workspaceId), onEvent),
+      return followLog<InboxEventModel, InboxLogPosition>({
+        listen: (onAppended) => pubsub.listen(channels.inboxEvents(workspaceId), onAppended),
         onResumed: (listener) => pubsub.onResumed(listener),
-        after: afterSeq,
-        newestPosition: () => newestInboxEventSeq(db, workspaceId),
-        loadAfter: (seq) => listInboxEventsAfter(db, workspaceId, seq),
+        after: afterPosition,
+        start: () => inboxLogStart(db, workspaceId),
+        readAfter: (position) => readInboxLogAfter(db, workspaceId, position),
+        position: (event) => event.position,
         key: (event) => event.id,
-        position: (event) => event.seq,
         onError: (message, error) => context.log.error({ err: error }, message),
       });
     },
