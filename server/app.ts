@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { createYoga } from 'graphql-yoga';
 import type { Redis } from 'ioredis';
+import type { Registry } from 'prom-client';
 import { CloseCode, ForbiddenReason, GRAPHQL_PATH, UnauthorizedReason } from '../protocol/index.ts';
 import { clientAddressResolver } from './access/client-address.ts';
 import { authenticate, bearerToken } from './access/principal.ts';
@@ -30,6 +31,7 @@ import { listeningOrigin } from './ops/listening-origin.ts';
 import { LIVENESS_PATH } from './ops/liveness.ts';
 import { createLogger, type Logger } from './ops/logger.ts';
 import { createMetrics } from './ops/metrics.ts';
+import type { MetricsSource } from './ops/metrics-endpoint.ts';
 import { observeRateLimits } from './ops/observed-rate-limits.ts';
 import { READINESS_PATH } from './ops/readiness.ts';
 import { REQUEST_ID_HEADER, requestIdFrom } from './ops/request-id.ts';
@@ -78,6 +80,22 @@ export interface App {
 export interface AppOptions {
   /** The logger to write to (a test reads its lines); by default one at `config.logLevel`. */
   readonly logger?: Logger;
+  /**
+   * Set in each worker of a cluster (SONNY_WORKERS > 1): shares the app's own metrics with the
+   * primary, which gathers every worker's, and returns what `/metrics` on the main port serves,
+   * the whole cluster's. The primary alone listens on METRICS_PORT.
+   */
+  readonly clusterMetrics?: (own: Registry) => MetricsSource;
+}
+
+/**
+ * Readies a database for this code: applies pending migrations, then encrypts identity secrets
+ * stored in clear (with SONNY_SECRET_KEY) and checks the key opens the stored ones. Safe to
+ * run again, and from several processes at once.
+ */
+export async function prepareDatabase(db: Db, secrets: SecretBox): Promise<void> {
+  await migrateToLatest(db);
+  await prepareIdentitySecrets(db, secrets);
 }
 
 /** How long a rate-limit check may wait for Redis before it counts in this process instead. */
@@ -102,8 +120,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   let pubsub: Awaited<ReturnType<typeof createPubSub>> | undefined;
   let limitsRedis: Redis | null = null;
   try {
-    await migrateToLatest(database.db);
-    await prepareIdentitySecrets(database.db, secrets);
+    await prepareDatabase(database.db, secrets);
     pubsub = await createPubSub(config.redisUrl, logger);
     // Its own connection: a limit answers within a bounded time even while Redis is stuck.
     if (config.redisUrl !== null) {
@@ -201,8 +218,9 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   const ops = opsEndpoints({
     config,
     readiness: { db, redis: limitsRedis, isDraining: () => requests.draining },
-    metrics,
+    metrics: options.clusterMetrics?.(metrics.registry) ?? metrics.registry,
     logger,
+    ownsMetricsPort: options.clusterMetrics === undefined,
   });
   const web = serveWeb({ distDir: config.distDir, first: ops.handlers, logger });
   const server: Server = createServer((request, response) => {

@@ -1,7 +1,8 @@
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, IN_MEMORY_DATA_DIR, loadConfig } from './config.ts';
+import { ConfigError, IN_MEMORY_DATA_DIR, loadConfig, MAX_WORKERS } from './config.ts';
 import { thrownBy } from './test/assertions.ts';
 
 /** Asserts `loadConfig(env)` throws a ConfigError whose message names `variable`. */
@@ -372,6 +373,45 @@ describe('SONNY_DEMO', () => {
 
   it.each(['maybe', 'constructor'])('refuses %j naming the variable', (raw) => {
     expectConfigError({ SONNY_DEMO: raw }, 'SONNY_DEMO');
+  });
+});
+
+describe('SONNY_WORKERS', () => {
+  const shared = { DATABASE_URL: 'postgres://localhost/sonny', REDIS_URL: 'redis://localhost' };
+
+  it('is one process by default, with or without a database and Redis to share', () => {
+    expect(loadConfig({}).workers).toBe(1);
+    expect(loadConfig(shared).workers).toBe(1);
+    expect(loadConfig({ SONNY_WORKERS: '1' }).workers).toBe(1);
+  });
+
+  it(`reads a whole number from 1 to ${MAX_WORKERS} when Postgres and Redis are set`, () => {
+    expect(loadConfig({ ...shared, SONNY_WORKERS: ' 4 ' }).workers).toBe(4);
+    expect(loadConfig({ ...shared, SONNY_WORKERS: String(MAX_WORKERS) }).workers).toBe(MAX_WORKERS);
+  });
+
+  it('reads auto as one worker per CPU Node sees, at most the limit', () => {
+    const expected = Math.min(availableParallelism(), MAX_WORKERS);
+    expect(loadConfig({ ...shared, SONNY_WORKERS: 'auto' }).workers).toBe(expected);
+  });
+
+  it.each(['0', '-1', '2.5', 'two', String(MAX_WORKERS + 1), '1e1'])(
+    'refuses %j naming the variable and the value',
+    (raw) => {
+      const error = expectConfigError({ ...shared, SONNY_WORKERS: raw }, 'SONNY_WORKERS');
+      expect(error.message).toContain(raw);
+    },
+  );
+
+  it('refuses more than one worker on the embedded database, naming DATABASE_URL', () => {
+    const error = expectConfigError({ SONNY_WORKERS: '2', REDIS_URL: 'redis://x' }, 'DATABASE_URL');
+    expect(error.message).toContain('SONNY_WORKERS=2');
+  });
+
+  it('refuses more than one worker without Redis, naming REDIS_URL', () => {
+    const env = { SONNY_WORKERS: '3', DATABASE_URL: shared.DATABASE_URL };
+    const error = expectConfigError(env, 'REDIS_URL');
+    expect(error.message).toContain('SONNY_WORKERS=3');
   });
 });
 

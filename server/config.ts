@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { isIP } from 'node:net';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ABUSE_LIMIT_DEFAULTS, type AbuseLimitSettings } from './access/rate-limit.ts';
@@ -89,6 +90,13 @@ export interface Config {
    * login. Default on for the embedded database, off with `DATABASE_URL` or in production.
    */
   readonly demo: boolean;
+  /**
+   * `SONNY_WORKERS`: how many processes serve the port (node:cluster). Default 1: one process,
+   * no cluster. More than one needs `DATABASE_URL` (the embedded database belongs to one
+   * process) and `REDIS_URL` (the workers hand each other live events through it); `auto` is
+   * one per CPU Node sees (`os.availableParallelism()`), at most {@link MAX_WORKERS}.
+   */
+  readonly workers: number;
 }
 
 /**
@@ -131,12 +139,13 @@ export function loadConfig(env: Environment = process.env): Config {
   const production = nonEmpty(env.NODE_ENV) === 'production';
   const databaseUrl = readUrl(env, 'DATABASE_URL', ['postgres:', 'postgresql:']);
   const secretKey = readSecretKey(env, production);
+  const redisUrl = readUrl(env, 'REDIS_URL', ['redis:', 'rediss:']);
   return Object.freeze({
     port: readPort(env),
     host: nonEmpty(env.HOST) ?? '0.0.0.0',
     databaseUrl,
     dataDir: readDataDir(env),
-    redisUrl: readUrl(env, 'REDIS_URL', ['redis:', 'rediss:']),
+    redisUrl,
     publicUrl: readPublicUrl(env),
     databasePoolSize: readPoolSize(env),
     databaseConnectTimeoutMs: readSeconds(
@@ -165,7 +174,45 @@ export function loadConfig(env: Environment = process.env): Config {
     metricsPort: readMetricsPort(env),
     secretKey,
     demo: readSwitch(env, 'SONNY_DEMO', databaseUrl === null && !production),
+    workers: readWorkers(env, databaseUrl, redisUrl),
   });
+}
+
+/** The most processes SONNY_WORKERS may ask for; each keeps its own database pool. */
+export const MAX_WORKERS = 64;
+
+function readWorkers(
+  env: Environment,
+  databaseUrl: string | null,
+  redisUrl: string | null,
+): number {
+  const raw = nonEmpty(env.SONNY_WORKERS);
+  if (raw === null) return 1;
+  let workers: number;
+  if (raw === 'auto') {
+    workers = Math.min(availableParallelism(), MAX_WORKERS);
+  } else {
+    workers = Number(raw);
+    if (!/^\d+$/.test(raw) || workers < 1 || workers > MAX_WORKERS) {
+      throw new ConfigError(
+        `SONNY_WORKERS must be a whole number from 1 to ${MAX_WORKERS}, or "auto", got "${raw}"`,
+      );
+    }
+  }
+  if (workers === 1) return workers;
+  const asked =
+    raw === 'auto' ? `SONNY_WORKERS=auto (${workers} here)` : `SONNY_WORKERS=${workers}`;
+  if (databaseUrl === null) {
+    throw new ConfigError(
+      `${asked} needs DATABASE_URL: the embedded database belongs to one process. Set DATABASE_URL to a Postgres, or SONNY_WORKERS=1.`,
+    );
+  }
+  if (redisUrl === null) {
+    throw new ConfigError(
+      `${asked} needs REDIS_URL: the workers hand each other live events through Redis. Set REDIS_URL, or SONNY_WORKERS=1.`,
+    );
+  }
+  return workers;
 }
 
 function readIntrospection(env: Environment): Introspection {

@@ -1,21 +1,15 @@
-import { randomUUID } from 'node:crypto';
-import { once } from 'node:events';
-import http from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { CloseCode } from '../protocol/index.ts';
-import { createAgent, login } from './access/agents.ts';
-import { secretBox } from './access/secret-box.ts';
-import { createWorkspace } from './access/workspaces.ts';
 import { connectDatabase } from './db/connect.ts';
-import { migrateToLatest } from './db/migrate.ts';
+import { freshGet, slowPost } from './test/fresh-http.ts';
 import {
   newVisitorId,
   openWidgetSocket,
   TEST_SECRET_KEY,
-  uniqueEmail,
   type WidgetSocket,
 } from './test/harness.ts';
 import { childProcesses } from './test/processes.ts';
+import { type SeededWorkspace, seedWorkspace } from './test/seed.ts';
 
 /**
  * Graceful shutdown of the real server process under traffic: SIGTERM lets what is in flight
@@ -45,78 +39,8 @@ function serverEnv(extra: Record<string, string>): { env: NodeJS.ProcessEnv; dat
 }
 
 /** A workspace and a logged-in agent, written before the server starts. */
-async function seed(dataDir: string): Promise<{ siteId: string; token: string }> {
-  const database = await connectDatabase({
-    databaseUrl: process.env.DATABASE_URL || null,
-    dataDir,
-  });
-  try {
-    await migrateToLatest(database.db);
-    const { workspace } = await createWorkspace(
-      database.db,
-      secretBox(TEST_SECRET_KEY),
-      'Shutdown test',
-    );
-    const email = uniqueEmail('agent');
-    const password = `pw-${randomUUID()}`;
-    await createAgent(database.db, { workspaceId: workspace.id, email, name: 'Al', password });
-    const { token } = await login(database.db, email, password);
-    return { siteId: workspace.site_id, token };
-  } finally {
-    await database.close();
-  }
-}
-
-/**
- * A POST whose body arrives in two parts, on a fresh connection. It resolves once the server
- * has the request in flight: it asked for `Expect: 100-continue`, and Node answers that right
- * as it hands the request to the server. The server answers once `finish()` sent the rest.
- */
-async function slowPost(url: string, body: string, token: string) {
-  const { hostname, port, pathname } = new URL(url);
-  const request = http.request({
-    hostname,
-    port,
-    path: pathname,
-    method: 'POST',
-    agent: false,
-    headers: {
-      'content-type': 'application/json',
-      'content-length': Buffer.byteLength(body),
-      authorization: `Bearer ${token}`,
-      expect: '100-continue',
-    },
-  });
-  const answered = new Promise<{ status: number; body: string }>((resolve, reject) => {
-    request.on('response', (response) => {
-      let text = '';
-      response.setEncoding('utf8').on('data', (chunk: string) => {
-        text += chunk;
-      });
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, body: text }));
-    });
-    request.on('error', reject);
-  });
-  request.flushHeaders();
-  await Promise.race([once(request, 'continue'), answered]);
-  const half = Math.floor(body.length / 2);
-  request.write(body.slice(0, half));
-  return { answered, finish: () => request.end(body.slice(half)) };
-}
-
-/** A GET on a fresh connection: its status and body. */
-function freshGet(url: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    http
-      .get(url, { agent: false }, (response) => {
-        let body = '';
-        response.setEncoding('utf8').on('data', (chunk: string) => {
-          body += chunk;
-        });
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
-      })
-      .on('error', reject);
-  });
+function seed(dataDir: string): Promise<SeededWorkspace> {
+  return seedWorkspace({ databaseUrl: process.env.DATABASE_URL || null, dataDir }, 'Shutdown test');
 }
 
 function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {

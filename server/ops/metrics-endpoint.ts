@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { Registry } from 'prom-client';
 import { bearerToken } from '../access/principal.ts';
+import type { Config } from '../config.ts';
 import { SECURITY_HEADERS, sendText } from '../web/respond.ts';
 import type { WebHandler } from '../web/serve.ts';
 import { listeningOrigin } from './listening-origin.ts';
@@ -10,10 +10,20 @@ import { listeningOrigin } from './listening-origin.ts';
 export const METRICS_PATH = '/metrics';
 
 /**
+ * What `/metrics` serves: a prom-client `Registry`, or in a cluster (SONNY_WORKERS) every
+ * worker's metrics gathered by the primary.
+ */
+export interface MetricsSource {
+  readonly contentType: string;
+  /** The metrics in the text format of `contentType`. */
+  metrics(): Promise<string>;
+}
+
+/**
  * `GET /metrics` in Prometheus's text format. With `token`, only a request with
  * `Authorization: Bearer <token>` gets them; any other gets 401.
  */
-export function metricsHandler(registry: Registry, token: string | null): WebHandler {
+export function metricsHandler(source: MetricsSource, token: string | null): WebHandler {
   const authorized = token === null ? () => true : bearerMatcher(token);
   return async (request, response) => {
     if (new URL(request.url ?? '/', 'http://localhost').pathname !== METRICS_PATH) return false;
@@ -25,9 +35,9 @@ export function metricsHandler(registry: Registry, token: string | null): WebHan
       sendText(response, 401, 'Unauthorized', { 'www-authenticate': 'Bearer realm="metrics"' });
       return true;
     }
-    const body = await registry.metrics();
+    const body = await source.metrics();
     response.writeHead(200, {
-      'content-type': registry.contentType,
+      'content-type': source.contentType,
       'cache-control': 'no-store',
       ...SECURITY_HEADERS,
     });
@@ -89,4 +99,17 @@ export function metricsListener(options: {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/**
+ * Where `/metrics` is served, for the start's log line: on `listenerOrigin` (METRICS_PORT), on
+ * the main port behind METRICS_TOKEN, or `off`.
+ */
+export function metricsLocation(
+  listenerOrigin: string | null,
+  config: Pick<Config, 'metricsToken'>,
+  origin: string,
+): string {
+  if (listenerOrigin !== null) return `${listenerOrigin}${METRICS_PATH}`;
+  return config.metricsToken === null ? 'off' : `${origin}${METRICS_PATH} (METRICS_TOKEN)`;
 }

@@ -1,4 +1,5 @@
 import {
+  type Aggregator,
   Counter,
   collectDefaultMetrics,
   Gauge,
@@ -133,12 +134,16 @@ export function createMetrics(sources: MetricSources): Metrics {
     name: string;
     help: string;
     read: () => number;
+    /** How a cluster's primary (SONNY_WORKERS) folds the workers' values; default their sum. */
+    aggregator?: Aggregator;
   }> = [
     {
       type: 'gauge',
       name: METRIC_NAMES.rateLimitRedisOutage,
       help: '1 while the rate limits cannot reach Redis and each instance counts on its own.',
       read: () => (sources.rateLimits().active ? 1 : 0),
+      // Across a cluster's workers: 1 while any of them counts on its own.
+      aggregator: 'max',
     },
     {
       type: 'counter',
@@ -171,12 +176,13 @@ export function createMetrics(sources: MetricSources): Metrics {
       read: () => sources.pool().waiting,
     },
   ];
-  for (const { type, name, help, read } of readAtScrape) {
+  for (const { type, name, help, read, aggregator = 'sum' } of readAtScrape) {
     if (type === 'gauge') {
       new Gauge({
         name,
         help,
         registers,
+        aggregator,
         collect() {
           this.set(read());
         },

@@ -39,6 +39,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     logLevel: 'warn',
     metricsToken: null,
     metricsPort: null,
+    workers: 1,
     ...overrides,
   };
 }

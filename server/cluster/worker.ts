@@ -1,0 +1,47 @@
+import cluster from 'node:cluster';
+import { type App, buildApp } from '../app.ts';
+import type { Config } from '../config.ts';
+import { createLogger } from '../ops/logger.ts';
+import { exitOnShutdownSignals } from '../ops/shutdown-signals.ts';
+import { primaryPeer } from './ipc.ts';
+import { shareWorkerMetrics } from './metrics.ts';
+
+/**
+ * One worker of a cluster (SONNY_WORKERS > 1): the whole app, listening on the port the
+ * workers share (node:cluster hands each a turn of the connections). It prints nothing: the
+ * primary prints the banner and the ready line once every worker listens. Its log lines carry
+ * `worker`, its id in the cluster.
+ */
+export async function runWorker(config: Config): Promise<void> {
+  const logger = createLogger({ level: config.logLevel }).child({ worker: cluster.worker?.id });
+  const primary = primaryPeer();
+  let app: App | null = null;
+  const shutdown = exitOnShutdownSignals({
+    logger,
+    shutdownTimeoutMs: config.shutdownTimeoutMs,
+    stop: async () => {
+      // Asked to stop before listening: nothing is in flight yet.
+      await app?.stop();
+      return 0;
+    },
+  });
+  const keySecret = new Promise<string>((resolve) => {
+    const stopListening = primary.listen((message) => {
+      if (message.type !== 'sonny:start') return;
+      stopListening();
+      resolve(message.rateLimitKeySecret);
+    });
+  });
+  primary.listen((message) => {
+    if (message.type === 'sonny:stop') shutdown.begin('Asked to stop by the primary');
+  });
+  const rateLimitKeySecret = Buffer.from(await keySecret, 'base64');
+  app = await buildApp(
+    // One key for all, so the workers count each address's attempts together in Redis.
+    { ...config, rateLimitKeySecret },
+    { logger, clusterMetrics: (own) => shareWorkerMetrics(primary, own) },
+  );
+  await app.start();
+  logger.info({ origin: app.origin() }, 'worker listening');
+  primary.send({ type: 'sonny:listening', origin: app.origin() });
+}
