@@ -8,6 +8,7 @@ import {
   TEST_SECRET_KEY,
   type WidgetSocket,
 } from './test/harness.ts';
+import { REPLY_TO_CONVERSATION, SEND_MESSAGE } from './test/operations.ts';
 import { childProcesses } from './test/processes.ts';
 import { type SeededWorkspace, seedWorkspace } from './test/seed.ts';
 
@@ -54,13 +55,6 @@ function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-const SEND = `mutation ($body: String!, $id: ID!) {
-  sendMessage(input: { body: $body, clientMessageId: $id }) { id conversationId }
-}`;
-const REPLY = `mutation ($conversationId: ID!, $body: String!, $id: ID!) {
-  replyToConversation(input: { conversationId: $conversationId, body: $body, clientMessageId: $id }) { id }
-}`;
-
 /** One visitor sending messages one after the other until its socket closes. */
 interface Chatter {
   readonly socket: WidgetSocket;
@@ -85,7 +79,7 @@ function chatter(wsUrl: string, siteId: string): Chatter {
       const id = `m${index}`;
       let result: Awaited<ReturnType<WidgetSocket['execute']>>;
       try {
-        result = await socket.execute(SEND, { body: `message ${index}`, id });
+        result = await socket.execute(SEND_MESSAGE, { body: `message ${index}`, id });
       } catch {
         return; // the socket closed before the answer: not acknowledged
       }
@@ -117,7 +111,10 @@ describe('SIGTERM', () => {
     const conversationId = chatters[0]?.conversationId;
     const reply = await slowPost(
       server.graphqlUrl,
-      JSON.stringify({ query: REPLY, variables: { conversationId, body: 'late', id: 'late' } }),
+      JSON.stringify({
+        query: REPLY_TO_CONVERSATION,
+        variables: { conversationId, body: 'late', id: 'late' },
+      }),
       token,
     );
     server.child.kill('SIGTERM');

@@ -10,6 +10,7 @@ import {
   TEST_SECRET_KEY,
   type WidgetSocket,
 } from '../test/harness.ts';
+import { REPLY_TO_CONVERSATION, SEND_MESSAGE } from '../test/operations.ts';
 import { childProcesses, type StartedServer } from '../test/processes.ts';
 import { seedWorkspace } from '../test/seed.ts';
 
@@ -124,12 +125,6 @@ async function socketOnWorker(
   throw new Error('No socket landed on the worker wanted in 12 tries.');
 }
 
-const SEND = `mutation ($body: String!, $id: ID!) {
-  sendMessage(input: { body: $body, clientMessageId: $id }) { id conversationId }
-}`;
-const REPLY = `mutation ($conversationId: ID!, $body: String!, $id: ID!) {
-  replyToConversation(input: { conversationId: $conversationId, body: $body, clientMessageId: $id }) { id }
-}`;
 /** What a worker logs when the primary passes a SIGTERM on. */
 const DRAINING = 'Asked to stop by the primary: finishing what is in flight (up to 10 s).';
 const INBOX = 'subscription { inboxEvents { kind message { body author } } }';
@@ -191,7 +186,10 @@ describe.skipIf(!hasServices)('a cluster of workers on Postgres and Redis', () =
     // Operations on one socket are handled in order: once this answers, the inbox listens.
     await agent.socket.execute('{ __typename }');
 
-    const sent = await visitor.socket.execute(SEND, { body: 'hello from one worker', id: 'v1' });
+    const sent = await visitor.socket.execute(SEND_MESSAGE, {
+      body: 'hello from one worker',
+      id: 'v1',
+    });
     expect(sent.errors).toBeUndefined();
     const added = await inbox.next(10_000);
     expect(added.data?.inboxEvents).toMatchObject({ kind: 'CONVERSATION_CREATED' });
@@ -203,7 +201,11 @@ describe.skipIf(!hasServices)('a cluster of workers on Postgres and Redis', () =
     const replies = visitor.socket.subscribe(VISITOR_EVENTS, { after: sent.data?.sendMessage.id });
     await visitor.socket.execute('{ __typename }');
     const { conversationId } = sent.data?.sendMessage ?? {};
-    const reply = await agent.socket.execute(REPLY, { conversationId, body: 'answer', id: 'a1' });
+    const reply = await agent.socket.execute(REPLY_TO_CONVERSATION, {
+      conversationId,
+      body: 'answer',
+      id: 'a1',
+    });
     expect(reply.errors).toBeUndefined();
     expect((await replies.next(10_000)).data?.visitorEvents).toEqual({
       message: { body: 'answer', author: 'AGENT' },
