@@ -5,7 +5,7 @@
 import { startClientProcess } from './client-process.ts';
 import type { clientMethods, PageViewInput } from './page-view-load.ts';
 import type { BenchContext, ScenarioResult } from './scenario.ts';
-import { startServerWithWorkers, WORKERS_UNSUPPORTED } from './server.ts';
+import { startServerWithWorkers } from './server.ts';
 import { formatLatency, formatRate, type Latency, latencyOf } from './stats.ts';
 
 /** Concurrent clients of each level. */
@@ -43,19 +43,22 @@ export async function runPageViews(
   body: (run: PageViewRun) => Promise<ScenarioResult>,
 ): Promise<ScenarioResult> {
   const { workers, seconds } = context.options;
-  const server = await startServerWithWorkers(
-    { databaseUrl: context.databaseUrl, secretKey: context.secretKey },
+  // Workers share events and limits through Redis, as a cluster in production does.
+  const redis = workers !== null && workers > 1 ? { redisUrl: context.redisUrl } : {};
+  const started = await startServerWithWorkers(
+    { databaseUrl: context.databaseUrl, secretKey: context.secretKey, ...redis },
     workers,
   );
-  if (server === null) {
+  if ('unavailable' in started) {
     const rows = CLIENT_LEVELS.map((clients) => ({
       figure: figure(clients),
-      measured: WORKERS_UNSUPPORTED,
+      measured: started.unavailable,
       target: '',
       holds: null,
     }));
-    return { rows, data: { workers, supported: false } };
+    return { rows, data: { workers, unavailable: started.unavailable } };
   }
+  const { server } = started;
   const client = startClientProcess<typeof clientMethods>(
     new URL('./page-view-load.ts', import.meta.url).href,
   );

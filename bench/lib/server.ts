@@ -127,30 +127,32 @@ export async function startServer(options: ServerOptions): Promise<BenchServer> 
   }
 }
 
-/** What {@link startServerWithWorkers} says when the server runs no worker processes. */
+/** What the table says when the server runs no worker processes with SONNY_WORKERS set. */
 export const WORKERS_UNSUPPORTED = 'n/a (SONNY_WORKERS unsupported)';
 
 /**
- * Starts a server with `SONNY_WORKERS=workers` (or as configured when null); null when the
- * server refuses the variable, or ignores it and runs no worker processes.
+ * Starts a server with `SONNY_WORKERS=workers` (as configured when null). When the server
+ * refuses the variable, or ignores it and runs no worker processes, the answer is why, as
+ * the table says it.
  */
 export async function startServerWithWorkers(
   options: ServerOptions,
   workers: number | null,
-): Promise<BenchServer | null> {
-  if (workers === null) return startServer(options);
+): Promise<{ readonly server: BenchServer } | { readonly unavailable: string }> {
+  if (workers === null) return { server: await startServer(options) };
   let server: BenchServer;
   try {
     server = await startServer({ ...options, workers });
   } catch (error) {
-    if ((error as Error).message.includes('SONNY_WORKERS')) return null;
-    throw error;
+    const refusal = /SONNY_WORKERS[^\n]*/.exec((error as Error).message)?.[0];
+    if (refusal === undefined) throw error;
+    return { unavailable: `n/a (the server refused it: ${refusal.trim()})` };
   }
   // Workers may still be forking when the ready line is printed.
   await new Promise((resolve) => setTimeout(resolve, WORKERS_SETTLE_MS));
-  if (server.children().length > 0) return server;
+  if (server.children().length > 0) return { server };
   await server.stop();
-  return null;
+  return { unavailable: WORKERS_UNSUPPORTED };
 }
 
 /** How long after the ready line a server's worker processes must all exist. */
