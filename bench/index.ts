@@ -120,6 +120,14 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`[bench ${elapsed} s] ${message}\n`);
   };
   const database = await benchDatabase();
+  // The database the run created must not outlive it; on exit the servers are killed
+  // (lib/server.ts) and the client processes, disconnected, end themselves.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      log(`${signal}: stopping`);
+      void database.release().finally(() => process.exit(1));
+    });
+  }
   const context: BenchContext = {
     databaseUrl: database.url,
     redisUrl: process.env.REDIS_URL || 'redis://127.0.0.1:6379',

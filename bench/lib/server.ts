@@ -60,6 +60,12 @@ export interface BenchServer {
   stop(): Promise<void>;
 }
 
+/** Every server started and not yet exited: none may outlive the run, however it ends. */
+const running = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
 /** Starts a server and resolves once it prints its ready line. */
 export async function startServer(options: ServerOptions): Promise<BenchServer> {
   const env: NodeJS.ProcessEnv = {
@@ -88,7 +94,9 @@ export async function startServer(options: ServerOptions): Promise<BenchServer> 
   };
   child.stdout.setEncoding('utf8').on('data', keep);
   child.stderr.setEncoding('utf8').on('data', keep);
+  running.add(child);
   const exited = once(child, 'exit');
+  void exited.then(() => running.delete(child));
 
   try {
     const [origin, inspectorUrl] = await Promise.all([
