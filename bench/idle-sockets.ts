@@ -7,7 +7,7 @@ import { startFleet } from './lib/fleet-setup.ts';
 import type { BenchContext, Scenario, ScenarioResult } from './lib/scenario.ts';
 import { startServer } from './lib/server.ts';
 import { createWorkspace } from './lib/setup.ts';
-import { formatKb } from './lib/stats.ts';
+import { formatError, formatKb } from './lib/stats.ts';
 
 /** The issue's target: at most 10 KB of heap per idle visitor socket. */
 const TARGET_HEAP_PER_SOCKET = 10 * 1024;
@@ -31,12 +31,12 @@ export const idleSockets: Scenario = {
     try {
       const { siteId } = await createWorkspace(context, 'Bench idle sockets');
       const url = server.wsUrl;
-      await client.call('openVisitors', { url, siteId, count: WARMUP_SOCKETS, converse: false });
+      await client.call('openVisitors', { url, siteId, count: WARMUP_SOCKETS, conversing: 0 });
       await client.call('closeVisitors', undefined);
       await sleep(SETTLE_MS);
       const before = await server.memory();
       context.log(`idle sockets: opening ${count}`);
-      const opened = await client.call('openVisitors', { url, siteId, count, converse: false });
+      const opened = await client.call('openVisitors', { url, siteId, count, conversing: 0 });
       await sleep(SETTLE_MS);
       const after = await server.memory();
       const perSocket = {
@@ -44,7 +44,8 @@ export const idleSockets: Scenario = {
         rss: (after.rss - before.rss) / opened.open,
         external: (after.external - before.external) / opened.open,
       };
-      const failed = opened.failures.length === 0 ? '' : `; failed: ${opened.failures.join('; ')}`;
+      const failed =
+        opened.failures.length === 0 ? '' : `; ${formatError(opened.failures[0] ?? null)}`;
       const sockets = `${opened.open.toLocaleString('en-US')} of ${count.toLocaleString('en-US')} open${failed}`;
       return {
         rows: [

@@ -32,6 +32,7 @@ export const soak: Scenario = {
       const opened = await startConversations(context, fleet, server, {
         workspace: 'Bench soak',
         visitors: SOCKETS,
+        conversing: SOCKETS,
         agentSockets: AGENT_SOCKETS,
         watchInbox: true,
       });

@@ -22,8 +22,9 @@ export interface Conversations {
 }
 
 /**
- * A new workspace with `visitors` visitors joined to `server`, each subscribed and with a
- * conversation it started, and `agentSockets` sockets of one of its agents.
+ * A new workspace with `visitors` visitors joined to `server`, each subscribed, the first
+ * `conversing` of them with a conversation they started, and `agentSockets` sockets of one of
+ * its agents.
  */
 export async function startConversations(
   context: BenchContext,
@@ -32,18 +33,19 @@ export async function startConversations(
   options: {
     readonly workspace: string;
     readonly visitors: number;
+    readonly conversing: number;
     readonly agentSockets: number;
     readonly watchInbox: boolean;
   },
 ): Promise<Conversations> {
   const { siteId } = await createWorkspace(context, options.workspace);
   const token = await createAgentSession(context, siteId, server.httpUrl);
-  context.log(`${options.visitors} visitors join and start a conversation`);
+  context.log(`${options.visitors} visitors join, ${options.conversing} start a conversation`);
   const opened = await fleet.call('openVisitors', {
     url: server.wsUrl,
     siteId,
     count: options.visitors,
-    converse: true,
+    conversing: options.conversing,
   });
   await fleet.call('connectAgents', {
     url: server.wsUrl,

@@ -34,6 +34,11 @@ interface Visitor {
 
 const visitors: Visitor[] = [];
 let agents: BenchSocket[] = [];
+/**
+ * Operations each agent socket has running. Kept across loads: replies a saturated server
+ * still runs after a load gave up on them count against the socket's limit in the next.
+ */
+let agentRunning: number[] = [];
 let inboxEventsSeen = 0;
 
 /** A reply sent and not yet delivered. */
@@ -74,11 +79,17 @@ export interface OpenVisitorsInput {
   readonly url: string;
   readonly siteId: string;
   readonly count: number;
-  /** Each new visitor sends a first message, so an agent has a conversation to reply to. */
-  readonly converse: boolean;
+  /**
+   * How many of the new visitors send a first message, so that an agent has a conversation
+   * to reply to (the first ones; the others only listen).
+   */
+  readonly conversing: number;
 }
 
-/** Joins `count` new visitors, each subscribed to `visitorEvents` (and conversing if asked). */
+/**
+ * Joins `count` new visitors, each subscribed to `visitorEvents`, the first `conversing` of
+ * them with a conversation.
+ */
 async function openVisitors(
   input: OpenVisitorsInput,
 ): Promise<{ open: number; failures: string[] }> {
@@ -89,7 +100,7 @@ async function openVisitors(
   const failures = await runConcurrently(input.count, OPEN_CONCURRENCY, async (offset) => {
     const index = first + offset;
     await joinVisitor(input.url, input.siteId, index);
-    if (!input.converse) return;
+    if (offset >= input.conversing) return;
     const visitor = visitors[index] as Visitor;
     const sent = await visitor.socket?.execute(SEND_MESSAGE_MUTATION, {
       input: { body: 'Hello, is anyone there?', clientMessageId: randomUUID() },
@@ -139,6 +150,7 @@ async function connectAgents(input: {
   agents = Array.from({ length: input.count }, () =>
     openSocket(input.url, { authToken: input.token }),
   );
+  agentRunning = agents.map(() => 0);
   await Promise.all(agents.map((socket) => socket.connected));
   if (input.watchInbox) {
     agents[0]?.subscribe(INBOX_EVENTS_SUBSCRIPTION, {}, () => {
@@ -171,7 +183,7 @@ async function openLoop(
 
 /** Agent sockets with a bound on operations at once per socket; the rest wait in line. */
 function agentSender() {
-  const running = agents.map(() => 0);
+  const running = agentRunning;
   let waiting: Array<(socket: number) => void> = [];
   const acquire = (): Promise<number> => {
     let least = 0;
@@ -272,7 +284,7 @@ async function replies(input: {
       },
       (error: unknown) => {
         answered++;
-        refused(String(error));
+        refused(error instanceof Error ? error.message : String(error));
       },
     );
   });

@@ -6,7 +6,7 @@ import { startClientProcess } from './client-process.ts';
 import type { clientMethods, PageViewInput } from './page-view-load.ts';
 import type { BenchContext, ScenarioResult } from './scenario.ts';
 import { startServerWithWorkers } from './server.ts';
-import { formatLatency, formatRate, type Latency, latencyOf } from './stats.ts';
+import { formatError, formatLatency, formatRate, type Latency, latencyOf } from './stats.ts';
 
 /** Concurrent clients of each level. */
 export const CLIENT_LEVELS = [16, 64] as const;
@@ -77,7 +77,7 @@ export async function runPageViews(
         const rate = load.samples.length / load.measuredSeconds;
         const latency = latencyOf(load.samples);
         const failed =
-          load.failures === 0 ? '' : `; ${load.failures} failed (${load.firstError ?? ''})`;
+          load.failures === 0 ? '' : `; ${load.failures} failed (${formatError(load.firstError)})`;
         return {
           clients,
           pageViewsPerSecond: rate,

@@ -95,12 +95,12 @@ export function openSocket(url: string, connectionParams: Record<string, unknown
 
 /** What graphql-ws rejected with: GraphQL errors, or the close event of a lost socket. */
 function describe(error: unknown): string {
-  if (Array.isArray(error)) return JSON.stringify(error);
+  if (Array.isArray(error)) return errorOf({ errors: error as Result['errors'] }) ?? 'error';
   const { code, reason } = error as Partial<Closed>;
   return code === undefined ? String(error) : `socket closed ${code} ${reason ?? ''}`;
 }
 
-/** The message of a result's first error, or null when it has none. */
+/** `CODE: message` of a result's first error, or null when it has none. */
 export function errorOf(result: Result): string | null {
   const first = result.errors?.[0];
   if (first === undefined) return null;

@@ -44,3 +44,9 @@ export function formatKb(bytes: number): string {
 export function formatRate(perSecond: number): string {
   return `${Math.round(perSecond).toLocaleString('en-US')}/s`;
 }
+
+/** An error as the table shows it: its first line, at most 60 characters (the JSON has all). */
+export function formatError(error: string | null): string {
+  const line = error?.split('\n')[0] ?? '';
+  return line.length > 60 ? `${line.slice(0, 59)}…` : line;
+}
