@@ -156,6 +156,8 @@ export async function startServerWithWorkers(
     if (refusal === undefined) throw error;
     return { unavailable: `n/a (the server refused it: ${refusal.trim()})` };
   }
+  // One worker is one process, no cluster: nothing to look for.
+  if (workers === 1) return { server };
   // Workers may still be forking when the ready line is printed.
   await new Promise((resolve) => setTimeout(resolve, WORKERS_SETTLE_MS));
   if (server.children().length > 0) return { server };
