@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import { ErrorCode } from '../../protocol/index.ts';
 import type { DomainEventPublisher } from '../conversations/events.ts';
 import type { AgentRow, Db, Executor } from '../db/database.ts';
+import { type KeysetWindow, microsOf, type Positioned, readWindow } from '../db/keyset.ts';
 import { runUnitOfWork } from '../db/unit-of-work.ts';
 import { badUserInput, SonnyError } from '../errors.ts';
 import { emailKey, parseEmail, parseName } from '../identity/identity-input.ts';
@@ -72,6 +73,40 @@ export async function findAgent(db: Executor, agentId: string): Promise<AgentMod
     .where('id', '=', agentId)
     .executeTakeFirst();
   return row && toAgent(row);
+}
+
+/** The workspace's agents with these ids, by id; another workspace's are absent. */
+export async function findWorkspaceAgents(
+  db: Executor,
+  workspaceId: string,
+  agentIds: readonly string[],
+): Promise<Map<string, AgentModel>> {
+  if (agentIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('agents')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .where('id', 'in', agentIds)
+    .execute();
+  return new Map(rows.map((row) => [row.id, toAgent(row)]));
+}
+
+/** The workspace's agents in the window of the list by creation, newest first (id breaks ties). */
+export async function listWorkspaceAgents(
+  db: Executor,
+  workspaceId: string,
+  window: KeysetWindow,
+): Promise<Array<Positioned<AgentModel>>> {
+  const query = db
+    .selectFrom('agents')
+    .selectAll()
+    .select(microsOf('created_at').as('position_micros'))
+    .where('workspace_id', '=', workspaceId);
+  const rows = await readWindow(query, 'created_at', 'id', window).execute();
+  return rows.map(({ position_micros, ...row }) => ({
+    row: toAgent(row),
+    position: { micros: position_micros, id: row.id },
+  }));
 }
 
 /** The agent of this email (compared as `login` does), if there is one. */

@@ -23,6 +23,8 @@ export interface ConversationModel {
   readonly status: ConversationStatus;
   readonly createdAt: Date;
   readonly lastActivityAt: Date;
+  /** The agent who has it; null when unassigned. */
+  readonly assigneeAgentId: string | null;
 }
 
 /** The one mapping from a conversation row to its API model. */
@@ -35,6 +37,7 @@ export function toConversation(row: ConversationRow): ConversationModel {
     status: row.status,
     createdAt: row.created_at,
     lastActivityAt: row.last_activity_at,
+    assigneeAgentId: row.assignee_agent_id,
   };
 }
 
@@ -54,14 +57,21 @@ export async function findConversations(
   return new Map(rows.map((row) => [row.id, toConversation(row)]));
 }
 
+/** Whose conversations a list keeps: anyone's, no one's, or one agent's. */
+export type AssigneeFilter =
+  | { readonly kind: 'any' }
+  | { readonly kind: 'none' }
+  | { readonly kind: 'agent'; readonly agentId: string };
+
 /**
  * The workspace's conversations in the window of the list by most recent activity (id breaks
- * ties), as the window reads them; with `status` only open or closed ones.
+ * ties), as the window reads them; with `status` only open or closed ones, and only those of
+ * the `assignee`.
  */
 export async function listWorkspaceConversations(
   db: Executor,
   workspaceId: string,
-  options: { status: ConversationStatus | null; window: KeysetWindow },
+  options: { status: ConversationStatus | null; assignee: AssigneeFilter; window: KeysetWindow },
 ): Promise<Array<Positioned<ConversationModel>>> {
   let query = db
     .selectFrom('conversations')
@@ -69,6 +79,9 @@ export async function listWorkspaceConversations(
     .select(microsOf('last_activity_at').as('position_micros'))
     .where('workspace_id', '=', workspaceId);
   if (options.status !== null) query = query.where('status', '=', options.status);
+  const { assignee } = options;
+  if (assignee.kind === 'none') query = query.where('assignee_agent_id', 'is', null);
+  if (assignee.kind === 'agent') query = query.where('assignee_agent_id', '=', assignee.agentId);
   const rows = await readWindow(query, 'last_activity_at', 'id', options.window).execute();
   return rows.map(({ position_micros, ...row }) => ({
     row: toConversation(row),
@@ -190,6 +203,21 @@ export async function updateConversationStatus(
   const row = await trx
     .updateTable('conversations')
     .set({ status })
+    .where('id', '=', conversationId)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return toConversation(row);
+}
+
+/** Gives a conversation the caller has locked ({@link lockConversation}) to an agent, or to no one. */
+export async function updateConversationAssignee(
+  trx: Transaction,
+  conversationId: string,
+  agentId: string | null,
+): Promise<ConversationModel> {
+  const row = await trx
+    .updateTable('conversations')
+    .set({ assignee_agent_id: agentId })
     .where('id', '=', conversationId)
     .returningAll()
     .executeTakeFirstOrThrow();

@@ -3,6 +3,7 @@ import type { EventPublisher, UnitOfWork } from '../db/unit-of-work.ts';
 import type { VisitorsEnded } from '../identity/end-sessions.ts';
 import type { InboxEventAppended } from './inbox-events.ts';
 import type { MessageModel } from './messages.ts';
+import type { ConversationRead } from './read-marks.ts';
 
 /** Where a message was written: the conversation's visitor and, if linked, its contact. */
 export interface MessageAudience {
@@ -21,7 +22,12 @@ export interface MessageAdded {
 }
 
 /** Every event a write of the domain records; realtime/ publishes each kind on its channels. */
-export type DomainEvent = InboxEventAppended | MessageAdded | VisitorsEnded | AgentSessionEnded;
+export type DomainEvent =
+  | InboxEventAppended
+  | MessageAdded
+  | VisitorsEnded
+  | AgentSessionEnded
+  | ConversationRead;
 
 /** A unit of work of the domain: writes in `trx`, events recorded for after the commit. */
 export type DomainWork = UnitOfWork<DomainEvent>;

@@ -146,7 +146,8 @@ export async function lastMessagesOf(
 
 /**
  * How many visitor messages each conversation has after its last agent message (all of them
- * when no agent replied yet), by conversation id; conversations with none are absent.
+ * when no agent replied yet), by conversation id; conversations with none are absent. What an
+ * API key reads as unread: it has no read marks.
  */
 export async function unreadCountsOf(
   db: Executor,
@@ -174,6 +175,69 @@ export async function unreadCountsOf(
     .groupBy('m.conversation_id')
     .execute();
   return new Map(rows.map((row) => [row.conversation_id, Number(row.unread)]));
+}
+
+/** The position of the conversation's newest message; null when it has none. */
+export async function newestMessageSeq(
+  db: Executor,
+  conversationId: string,
+): Promise<string | null> {
+  const row = await db
+    .selectFrom('messages')
+    .select((eb) => eb.fn.max('seq').as('seq'))
+    .where('conversation_id', '=', conversationId)
+    .executeTakeFirst();
+  return row?.seq ?? null;
+}
+
+/**
+ * How many visitor messages each conversation has after the agent's read mark (all of them
+ * when the agent never read it), by conversation id; conversations with none are absent.
+ */
+export async function unreadCountsForAgent(
+  db: Executor,
+  agentId: string,
+  conversationIds: readonly string[],
+): Promise<Map<string, number>> {
+  if (conversationIds.length === 0) return new Map();
+  const rows = await unreadForAgent(db, agentId)
+    .select(['m.conversation_id', (eb) => eb.fn.countAll<string>().as('unread')])
+    .where('m.conversation_id', 'in', conversationIds)
+    .groupBy('m.conversation_id')
+    .execute();
+  return new Map(rows.map((row) => [row.conversation_id, Number(row.unread)]));
+}
+
+/**
+ * How many visitor messages the agent has not read in the workspace's open conversations that
+ * are the agent's or no one's: what it has to answer, whatever list it looks at.
+ */
+export async function unreadTotalForAgent(
+  db: Executor,
+  workspaceId: string,
+  agentId: string,
+): Promise<number> {
+  const row = await unreadForAgent(db, agentId)
+    .innerJoin('conversations as c', 'c.id', 'm.conversation_id')
+    .select((eb) => eb.fn.countAll<string>().as('unread'))
+    .where('c.workspace_id', '=', workspaceId)
+    .where('c.status', '=', 'open')
+    .where((eb) =>
+      eb.or([eb('c.assignee_agent_id', 'is', null), eb('c.assignee_agent_id', '=', agentId)]),
+    )
+    .executeTakeFirst();
+  return Number(row?.unread ?? 0);
+}
+
+/** Visitor messages after the agent's read mark in their conversation. */
+function unreadForAgent(db: Executor, agentId: string) {
+  return db
+    .selectFrom('messages as m')
+    .leftJoin('conversation_reads as r', (join) =>
+      join.onRef('r.conversation_id', '=', 'm.conversation_id').on('r.agent_id', '=', agentId),
+    )
+    .where('m.author', '=', 'visitor')
+    .where(({ eb, fn }) => eb('m.seq', '>', fn.coalesce('r.last_read_seq', sql<string>`0`)));
 }
 
 /** Messages of the scope's conversations after the message at `afterSeq`, oldest first. */

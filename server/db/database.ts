@@ -61,7 +61,8 @@ export type InboxEventKind =
   | 'message_added'
   | 'visitor_identified'
   | 'conversation_closed'
-  | 'conversation_reopened';
+  | 'conversation_reopened'
+  | 'conversation_assigned';
 
 export interface InboxEventsTable {
   id: Generated<string>;
@@ -142,6 +143,17 @@ export interface ConversationsTable {
   status: ColumnType<ConversationStatus, ConversationStatus | undefined, ConversationStatus>;
   created_at: CreatedAt;
   last_activity_at: CreatedAt;
+  /** The agent (of the same workspace) who has it; null when unassigned. */
+  assignee_agent_id: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+/** An agent's read mark in one conversation. API keys have none. */
+export interface ConversationReadsTable {
+  agent_id: string;
+  conversation_id: string;
+  /** The `messages.seq` of the newest message when the agent read it; bigint as a decimal string. */
+  last_read_seq: string;
+  read_at: CreatedAt;
 }
 
 export type MessageAuthor = 'visitor' | 'agent';
@@ -184,6 +196,8 @@ export interface Database {
   conversations: ConversationsTable;
   /** Owned by `server/conversations/messages.ts`. */
   messages: MessagesTable;
+  /** Owned by `server/conversations/read-marks.ts`. */
+  conversation_reads: ConversationReadsTable;
 }
 
 export type Db = Kysely<Database>;

@@ -11,6 +11,9 @@ export const channels = {
   /** A workspace's inbox events (conversations, messages, identifies), for its agents. */
   inboxEvents: (workspaceId: string) =>
     channel<InboxEventModel>(`workspace:${workspaceId}:inbox-events`),
+  /** One agent's read marks as they move, from any of its sessions: for its other sessions. */
+  agentReads: (agentId: string) =>
+    channel<{ conversationId: string }>(`agent:${agentId}:conversation-reads`),
   /** Visitors that were reset or ended: each instance closes its sockets of that visitor. */
   endedVisitors: channel<{ visitorId: string }>('visitors:ended'),
   /** Agent sessions that logged out: each instance closes the sockets opened with them. */

@@ -34,6 +34,9 @@ function publishEvent(pubsub: PubSub, event: DomainEvent): void {
         pubsub.publish(channels.endedVisitors, { visitorId });
       }
       return;
+    case 'conversation-read':
+      pubsub.publish(channels.agentReads(event.agentId), { conversationId: event.conversationId });
+      return;
     case 'agent-session-ended':
       pubsub.publish(channels.endedSessions, { sessionId: event.sessionId });
       return;

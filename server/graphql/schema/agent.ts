@@ -1,10 +1,27 @@
 import { Limits } from '../../../protocol/index.ts';
-import { type AgentModel, findAgent, login, logout, type Session } from '../../access/agents.ts';
+import {
+  type AgentModel,
+  findAgent,
+  findWorkspaceAgents,
+  listWorkspaceAgents,
+  login,
+  logout,
+  type Session,
+} from '../../access/agents.ts';
 import { enforceRateLimit } from '../../access/rate-limit.ts';
 import { findWorkspace } from '../../access/workspaces.ts';
 import { badUserInput } from '../../errors.ts';
+import { batchLoader } from '../batch.ts';
 import { builder } from '../builder.ts';
+import { keysetPage } from '../pagination.ts';
 import { Workspace } from './workspace.ts';
+
+/** The workspace's agents by id, for fields that point at one (a conversation's assignee). */
+export const agentOfWorkspace = batchLoader((context, ids) =>
+  context.principal === null
+    ? Promise.resolve(new Map<string, AgentModel>())
+    : findWorkspaceAgents(context.db, context.principal.workspaceId, ids),
+);
 
 export const Agent = builder.objectRef<AgentModel>('Agent').implement({
   description: 'A person who answers visitors in the inbox.',
@@ -33,6 +50,22 @@ builder.queryField('me', (t) =>
       return agent;
     },
   }),
+);
+
+builder.queryField('agents', (t) =>
+  t.withAuth({ workspace: true }).connection(
+    {
+      type: Agent,
+      description:
+        'The workspace’s agents, newest first: who a conversation can be assigned to. Pages forward with `first` and `after`, backward with `last` and `before`.',
+      resolve: (_root, args, context) =>
+        keysetPage(args, (window) =>
+          listWorkspaceAgents(context.db, context.principal.workspaceId, window),
+        ),
+    },
+    { name: 'AgentConnection' },
+    { name: 'AgentEdge' },
+  ),
 );
 
 const LoginPayload = builder.objectRef<Session>('LoginPayload').implement({

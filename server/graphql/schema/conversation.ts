@@ -1,5 +1,6 @@
 import { isUuid } from '../../../protocol/index.ts';
 import {
+  type AssigneeFilter,
   type ConversationModel,
   findConversations,
   listWorkspaceConversations,
@@ -8,6 +9,7 @@ import {
   findConversationMessageSeq,
   lastMessagesOf,
   listConversationMessages,
+  unreadCountsForAgent,
   unreadCountsOf,
 } from '../../conversations/messages.ts';
 import { setConversationStatus } from '../../conversations/status.ts';
@@ -41,7 +43,33 @@ const identityVerifiedOfVisitor = batchLoader((context, ids) =>
   identityVerifiedOf(context.db, ids),
 );
 const lastMessageOf = batchLoader((context, ids) => lastMessagesOf(context.db, ids));
-const unreadCountOf = batchLoader((context, ids) => unreadCountsOf(context.db, ids));
+
+/**
+ * Unread counts by `<agent id>/<conversation id>`, the agent id empty for an API key: each
+ * agent counts from its own read marks, a key (which has none) from the last agent message.
+ * The reader is in the key, so counts never pass from one agent to another.
+ */
+const unreadCountOf = batchLoader(async (context, keys) => {
+  const byReader = new Map<string, string[]>();
+  for (const key of keys) {
+    const [reader = '', conversationId = ''] = key.split('/');
+    byReader.set(reader, [...(byReader.get(reader) ?? []), conversationId]);
+  }
+  const found = new Map<string, number>();
+  for (const [reader, conversationIds] of byReader) {
+    const counts =
+      reader === ''
+        ? await unreadCountsOf(context.db, conversationIds)
+        : await unreadCountsForAgent(context.db, reader, conversationIds);
+    for (const [conversationId, count] of counts) found.set(`${reader}/${conversationId}`, count);
+  }
+  return found;
+});
+
+function unreadKey(context: Context, conversationId: string): string {
+  const reader = context.principal?.kind === 'agent' ? context.principal.agentId : '';
+  return `${reader}/${conversationId}`;
+}
 
 export const ConversationStatus = builder.enumType('ConversationStatus', {
   values: {
@@ -110,9 +138,9 @@ Conversation.implement({
     }),
     unreadCount: t.withAuth({ workspace: true }).int({
       description:
-        'How many visitor messages came after the last agent message (all of them before the first reply). Agents and API keys only.',
+        'For an agent, how many visitor messages came after its own read mark (`markConversationRead`; all of them before its first): each agent has its own count. For an API key, which reads no conversation, how many came after the last agent message. Agents and API keys only.',
       resolve: async (conversation, _args, context) =>
-        (await unreadCountOf(context, conversation.id)) ?? 0,
+        (await unreadCountOf(context, unreadKey(context, conversation.id))) ?? 0,
     }),
   }),
 });
@@ -130,18 +158,32 @@ async function seqInConversation(
   return seq;
 }
 
+export const ConversationAssignee = builder.enumType('ConversationAssignee', {
+  description: 'Whose conversations a list keeps.',
+  values: {
+    ALL: { description: 'Every conversation, assigned or not.' },
+    ME: { description: 'Those assigned to the asking agent (agents only).' },
+    UNASSIGNED: { description: 'Those assigned to no one.' },
+  } as const,
+});
+
 builder.queryField('conversations', (t) =>
   t.withAuth({ workspace: true }).connection(
     {
       type: Conversation,
       description:
-        'The workspace’s conversations, most recent activity (newest message) first; `status` keeps only open or closed ones. Pages forward with `first` and `after`, backward with `last` and `before`.',
-      args: { status: t.arg({ type: ConversationStatus }) },
+        'The workspace’s conversations, most recent activity (newest message) first; `status` keeps only open or closed ones, `assignee` only those of the asking agent or of no one (ALL when absent). Pages forward with `first` and `after`, backward with `last` and `before`.',
+      args: {
+        status: t.arg({ type: ConversationStatus }),
+        assignee: t.arg({ type: ConversationAssignee }),
+      },
       resolve: (_root, args, context) => {
         const status = args.status ?? null;
+        const assignee = assigneeFilter(context, args.assignee ?? 'ALL');
         return keysetPage(args, (window) =>
           listWorkspaceConversations(context.db, context.principal.workspaceId, {
             status,
+            assignee,
             window,
           }),
         );
@@ -151,6 +193,15 @@ builder.queryField('conversations', (t) =>
     { name: 'ConversationEdge' },
   ),
 );
+
+function assigneeFilter(context: Context, assignee: 'ALL' | 'ME' | 'UNASSIGNED'): AssigneeFilter {
+  if (assignee === 'ALL') return { kind: 'any' };
+  if (assignee === 'UNASSIGNED') return { kind: 'none' };
+  if (context.principal?.kind !== 'agent') {
+    throw badUserInput('assignee', 'assignee ME is for agents: an API key has no conversations.');
+  }
+  return { kind: 'agent', agentId: context.principal.agentId };
+}
 
 builder.queryField('conversation', (t) =>
   t.withAuth({ workspace: true }).field(

@@ -33,6 +33,10 @@ export const InboxEventKind = builder.enumType('InboxEventKind', {
     },
     CONVERSATION_CLOSED: { value: 'conversation_closed' },
     CONVERSATION_REOPENED: { value: 'conversation_reopened' },
+    CONVERSATION_ASSIGNED: {
+      value: 'conversation_assigned',
+      description: 'The conversation was assigned to an agent, or to no one: see its `assignee`.',
+    },
   } as const,
 });
 
@@ -92,7 +96,7 @@ builder.subscriptionField('inboxEvents', (t) =>
   t.withAuth({ agent: true }).field({
     type: InboxEvent,
     description:
-      'The workspace’s events as they happen: conversations created, closed and reopened, messages from both sides, visitors identified. With `after` (an InboxEvent id of this workspace), first replays every later event in order, then goes live: a reconnecting inbox loses nothing.',
+      'The workspace’s events as they happen: conversations created, closed, reopened and assigned, messages from both sides, visitors identified. With `after` (an InboxEvent id of this workspace), first replays every later event in order, then goes live: a reconnecting inbox loses nothing.',
     args: { after: t.arg.id() },
     subscribe: async (_root, { after }, context) => {
       const { db, pubsub } = context;

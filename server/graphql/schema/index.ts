@@ -3,6 +3,8 @@ import './scalars.ts';
 import './contact.ts';
 import './message.ts';
 import './conversation.ts';
+import './conversation-assignment.ts';
+import './conversation-reads.ts';
 import './visitor.ts';
 import './visitor-event.ts';
 import './inbox-event.ts';
