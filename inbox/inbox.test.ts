@@ -1,35 +1,21 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page, WebSocketRoute } from 'playwright-core';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEFAULT_DIST_DIR } from '../server/config.ts';
 import { uniqueEmail } from '../server/test/harness.ts';
 import { INBOX_BUILD_DIR, INBOX_CONTENT_SECURITY_POLICY } from '../server/web/inbox.ts';
 import { browserSuite } from '../test/browser/fixture.ts';
-import {
-  graphql,
-  logIn,
-  openPage,
-  screenshot,
-  type WatchedPage,
-  workspaceWithAgent,
-} from './test/support.ts';
+import { graphql, logIn, screenshot, watchedPages, workspaceWithAgent } from './test/support.ts';
 import type { Visitor } from './test/visitor.ts';
 import { widgetVisitor } from './test/widget-visitor.ts';
 
 const suite = browserSuite();
-const pages: WatchedPage[] = [];
-
-afterEach(() => {
-  // No test may leave an error in the console of the inbox. (The suite closes the contexts.)
-  const errors = pages.splice(0).flatMap((page) => page.errors);
-  expect(errors).toEqual([]);
-});
+// No test may leave an error in the console of the inbox.
+const openWatched = watchedPages(suite);
 
 async function agentPage(viewport?: { width: number; height: number }): Promise<Page> {
-  const watched = await openPage(suite, viewport);
-  pages.push(watched);
-  return watched.page;
+  return (await openWatched(viewport)).page;
 }
 
 /** A visitor on a customer's page with the real widget, in a browser context of its own. */

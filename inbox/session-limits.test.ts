@@ -3,24 +3,17 @@
  * ending a person's (or an anonymous visitor's) sessions from the contact sidebar.
  */
 import type { Page } from 'playwright-core';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { uniqueEmail } from '../server/test/harness.ts';
 import { browserSuite } from '../test/browser/fixture.ts';
-import { graphql, logIn, openPage, type WatchedPage, workspaceWithAgent } from './test/support.ts';
+import { graphql, logIn, watchedPages, workspaceWithAgent } from './test/support.ts';
 import { widgetVisitor } from './test/widget-visitor.ts';
 
 const suite = browserSuite();
-const pages: WatchedPage[] = [];
-
-afterEach(() => {
-  const errors = pages.splice(0).flatMap((page) => page.errors);
-  expect(errors).toEqual([]);
-});
+const openWatched = watchedPages(suite);
 
 async function agentPage(): Promise<Page> {
-  const watched = await openPage(suite);
-  pages.push(watched);
-  return watched.page;
+  return (await openWatched()).page;
 }
 
 async function activeVisitorsOf(workspaceId: string): Promise<number> {

@@ -4,6 +4,7 @@
  */
 
 import type {
+  AgentFieldsFragment,
   ApiKeyFieldsFragment,
   ContactFieldsFragment,
   ConversationFieldsFragment,
@@ -13,7 +14,12 @@ import type {
 } from './gql/graphql.ts';
 import { graphql } from './gql/index.ts';
 
-export type { ConversationStatus, InboxEventKind, MessageAuthor } from './gql/graphql.ts';
+export type {
+  ConversationAssignee,
+  ConversationStatus,
+  InboxEventKind,
+  MessageAuthor,
+} from './gql/graphql.ts';
 
 export const MessageFields = graphql(`
   fragment MessageFields on Message {
@@ -34,6 +40,13 @@ export const ContactFields = graphql(`
   }
 `);
 
+export const AgentFields = graphql(`
+  fragment AgentFields on Agent {
+    id
+    name
+  }
+`);
+
 export const ConversationFields = graphql(`
   fragment ConversationFields on Conversation {
     id
@@ -50,6 +63,9 @@ export const ConversationFields = graphql(`
     }
     lastMessage {
       ...MessageFields
+    }
+    assignee {
+      ...AgentFields
     }
   }
 `);
@@ -105,6 +121,8 @@ export const ApiKeyFields = graphql(`
 
 /** A message in a thread or as a conversation's last one. */
 export type Message = MessageFieldsFragment;
+/** An agent a conversation can be assigned to. */
+export type AgentSummary = AgentFieldsFragment;
 /** Who a conversation is with, once identified. */
 export type ContactSummary = ContactFieldsFragment;
 /** A conversation as its row, its thread header and the sidebar show it. */

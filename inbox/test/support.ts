@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BrowserContext, Page } from 'playwright-core';
+import { afterEach, expect } from 'vitest';
 import { createAgent } from '../../server/access/agents.ts';
 import type { TestServer } from '../../server/test/harness.ts';
 import type { BrowserSuite } from '../../test/browser/fixture.ts';
@@ -22,6 +23,14 @@ export async function workspaceWithAgent(
   server: TestServer,
 ): Promise<{ workspace: Awaited<ReturnType<TestServer['createWorkspace']>>; agent: Agent }> {
   const workspace = await server.createWorkspace();
+  return { workspace, agent: await addAgent(server, workspace) };
+}
+
+/** One more agent of the workspace, as `sonny agent create` makes them. */
+export async function addAgent(
+  server: TestServer,
+  workspace: { readonly id: string; readonly siteId: string },
+): Promise<Agent> {
   agents += 1;
   const agent = {
     email: `agent${agents}.${workspace.siteId.slice(-6)}@example.com`,
@@ -29,7 +38,18 @@ export async function workspaceWithAgent(
     password: 'correct horse battery staple',
   };
   await createAgent(server.app.db, { workspaceId: workspace.id, ...agent });
-  return { workspace, agent };
+  return agent;
+}
+
+/** A session token of the agent, for the API calls a test makes as that agent. */
+export async function sessionToken(server: TestServer, agent: Agent): Promise<string> {
+  const login = await graphql(
+    server,
+    null,
+    'mutation($email: String!, $password: String!) { login(email: $email, password: $password) { token } }',
+    { email: agent.email, password: agent.password },
+  );
+  return login.data.login.token;
 }
 
 /** A page plus every console error and uncaught exception it produced. */
@@ -58,6 +78,26 @@ export async function openPage(
     void dialog.dismiss();
   });
   return { context, page, errors };
+}
+
+/**
+ * Opens watched pages for a suite's tests (call it once, at the top level of the file): after
+ * each test, any console error or uncaught exception in one of them fails it. The suite
+ * closes their contexts.
+ */
+export function watchedPages(
+  suite: BrowserSuite,
+): (viewport?: { width: number; height: number }) => Promise<WatchedPage> {
+  const pages: WatchedPage[] = [];
+  afterEach(() => {
+    const errors = pages.splice(0).flatMap((page) => page.errors);
+    expect(errors).toEqual([]);
+  });
+  return async (viewport) => {
+    const watched = await openPage(suite, viewport);
+    pages.push(watched);
+    return watched;
+  };
 }
 
 /** Logs in through the form and waits for the inbox. */

@@ -4,6 +4,9 @@ import { type ConnectionState, createInboxClient, type InboxClient } from '../cl
 import { type InboxError, toInboxError } from '../errors.ts';
 import { InboxEventsProvider } from '../events.tsx';
 import { graphql } from '../gql/index.ts';
+import { useNotifications } from '../hooks/useNotifications.ts';
+import { useUnreadTitle, useUnreadTotal } from '../hooks/useUnreadTotal.ts';
+import { MeProvider } from '../me.tsx';
 import { useRoute } from '../router.tsx';
 import type { Session } from '../session.ts';
 import { ContactsPage } from './ContactsPage.tsx';
@@ -64,19 +67,29 @@ export function AgentApp(props: { session: Session; onLogout: (reason: string | 
   if (client === null) return null;
   return (
     <Provider value={client.urql}>
-      <InboxEventsProvider client={client} onError={setLiveError}>
-        <div className="app">
-          <Header route={route} agent={session.agent} connection={connection} onLogout={logout} />
-          <ErrorMessage error={liveError} prefix="Live updates stopped" />
-          <main className="page">
-            {route.page === 'conversations' && (
-              <ConversationsPage conversationId={route.conversationId} />
-            )}
-            {route.page === 'contacts' && <ContactsPage contactId={route.contactId} />}
-            {route.page === 'settings' && <SettingsPage />}
-          </main>
-        </div>
-      </InboxEventsProvider>
+      <MeProvider value={session.agent}>
+        <InboxEventsProvider client={client} onError={setLiveError}>
+          <Attention />
+          <div className="app">
+            <Header route={route} agent={session.agent} connection={connection} onLogout={logout} />
+            <ErrorMessage error={liveError} prefix="Live updates stopped" />
+            <main className="page">
+              {route.page === 'conversations' && (
+                <ConversationsPage conversationId={route.conversationId} />
+              )}
+              {route.page === 'contacts' && <ContactsPage contactId={route.contactId} />}
+              {route.page === 'settings' && <SettingsPage />}
+            </main>
+          </div>
+        </InboxEventsProvider>
+      </MeProvider>
     </Provider>
   );
+}
+
+/** What calls the agent back while the inbox is elsewhere: the tab title's count, notifications. */
+function Attention() {
+  useUnreadTitle(useUnreadTotal());
+  useNotifications();
+  return null;
 }

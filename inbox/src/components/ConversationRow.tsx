@@ -1,12 +1,17 @@
 import { formatTime } from '../format.ts';
 import type { ConversationSummary } from '../fragments.ts';
+import { useMe } from '../me.tsx';
 import { Link } from '../router.tsx';
 import { IdentityBadge } from './IdentityBadge.tsx';
 
-/** One row: who, whether verified, the last message, when, and how many are unread. */
+/**
+ * One row: who, whether verified, who has it, the last message, when, and how many the agent
+ * has not read.
+ */
 export function ConversationRow(props: { conversation: ConversationSummary; selected: boolean }) {
+  const me = useMe();
   const { conversation } = props;
-  const { contact, lastMessage } = conversation;
+  const { contact, lastMessage, assignee } = conversation;
   return (
     <li
       className={`conversation-row ${props.selected ? 'selected' : ''}`}
@@ -23,6 +28,12 @@ export function ConversationRow(props: { conversation: ConversationSummary; sele
           </span>
           {contact?.name && <span className="email">{contact.email}</span>}
           <IdentityBadge contact={contact} verified={conversation.identityVerified} />
+          {assignee && (
+            <span className="assignee">
+              <span className="sr-only">Assigned to </span>
+              {assignee.id === me.id ? 'You' : assignee.name}
+            </span>
+          )}
         </span>
         <span className="last">
           {lastMessage ? (

@@ -3,7 +3,10 @@ import { useClient } from 'urql';
 import { type InboxError, toInboxError } from '../errors.ts';
 import { contactLabel } from '../format.ts';
 import { graphql } from '../gql/index.ts';
+import { useMarkRead } from '../hooks/useMarkRead.ts';
 import { useThread } from '../hooks/useThread.ts';
+import { Link } from '../router.tsx';
+import { AssigneeControl } from './AssigneeControl.tsx';
 import { Composer } from './Composer.tsx';
 import { ContactSidebar } from './ContactSidebar.tsx';
 import { ErrorMessage } from './ErrorMessage.tsx';
@@ -31,6 +34,7 @@ export function ConversationView(props: { conversationId: string }) {
   const [statusError, setStatusError] = useState<InboxError | null>(null);
   const [changing, setChanging] = useState(false);
   const { conversation } = thread;
+  useMarkRead(conversation, thread.setConversation);
 
   if (thread.notFound) {
     return <p className="placeholder">This conversation does not exist or is not yours to see.</p>;
@@ -65,6 +69,9 @@ export function ConversationView(props: { conversationId: string }) {
     <div className="conversation">
       <section className="thread-pane" aria-label="Conversation">
         <header className="thread-header">
+          <Link className="back" to={{ page: 'conversations', conversationId: null }}>
+            Back to conversations
+          </Link>
           <h2>{contactLabel(conversation.contact)}</h2>
           <span className={`status status-${conversation.status.toLowerCase()}`}>
             {open ? 'Open' : 'Closed'}
@@ -72,6 +79,7 @@ export function ConversationView(props: { conversationId: string }) {
           <button type="button" onClick={toggle} disabled={changing}>
             {open ? 'Close conversation' : 'Reopen conversation'}
           </button>
+          <AssigneeControl conversation={conversation} onChanged={thread.setConversation} />
         </header>
         <ErrorMessage error={statusError} />
         <Thread thread={thread} />

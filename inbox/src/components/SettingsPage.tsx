@@ -6,6 +6,7 @@ import { ApiKeys } from './ApiKeys.tsx';
 import { ErrorMessage } from './ErrorMessage.tsx';
 import { IdentitySettings } from './IdentitySettings.tsx';
 import { InstallSnippet } from './InstallSnippet.tsx';
+import { NotificationSettings } from './NotificationSettings.tsx';
 
 const SettingsQuery = graphql(`
   query Settings {
@@ -33,6 +34,7 @@ export function SettingsPage() {
     <div className="settings">
       <h2>Settings of {data.workspace.name}</h2>
       <ErrorMessage error={result.error ? toInboxError(result.error) : null} />
+      <NotificationSettings />
       <InstallSnippet siteId={data.workspace.siteId} />
       <IdentitySettings workspace={data.workspace} onChanged={reload} />
       <AllowedOrigins workspace={data.workspace} onChanged={reload} />

@@ -1,12 +1,22 @@
-import { useInboxEvent, useOnConnected } from '../events.tsx';
-import type { ConversationStatus, ConversationSummary } from '../fragments.ts';
+import { useConversationRead, useInboxEvent, useOnConnected } from '../events.tsx';
+import type {
+  ConversationAssignee,
+  ConversationStatus,
+  ConversationSummary,
+} from '../fragments.ts';
 import { graphql } from '../gql/index.ts';
-import { applyEvent, sortByActivity } from '../state/conversations.ts';
+import { useMe } from '../me.tsx';
+import { applyEvent, applyRead, isAsRecent, sortByActivity } from '../state/conversations.ts';
 import { type PagedList, usePagedList } from './usePagedList.ts';
 
 const ConversationsQuery = graphql(`
-  query Conversations($status: ConversationStatus, $first: Int, $after: String) {
-    conversations(status: $status, first: $first, after: $after) {
+  query Conversations(
+    $status: ConversationStatus
+    $assignee: ConversationAssignee
+    $first: Int
+    $after: String
+  ) {
+    conversations(status: $status, assignee: $assignee, first: $first, after: $after) {
       edges {
         node {
           ...ConversationFields
@@ -20,15 +30,22 @@ const ConversationsQuery = graphql(`
 `);
 
 /**
- * The conversations with one status, newest activity first: loaded page by page, then kept
- * current by inbox events (a conversation that changes status leaves the list).
+ * The conversations with one status and assignee, newest activity first: loaded page by page,
+ * then kept current by inbox events (a conversation that changes status or assignee leaves
+ * the list) and by the agent's read marks.
  */
-export function useConversationList(status: ConversationStatus): PagedList<ConversationSummary> {
+export function useConversationList(
+  status: ConversationStatus,
+  assignee: ConversationAssignee,
+): PagedList<ConversationSummary> {
+  const me = useMe();
   const list = usePagedList({
     query: ConversationsQuery,
-    variables: { status },
+    variables: { status, assignee },
     connection: (data) => data.conversations,
     order: sortByActivity,
+    // Read marks are not replayed after a reconnect: the counts loaded again are the news.
+    takeLoaded: (shown, loaded) => isAsRecent(loaded, shown),
   });
 
   // The first page loaded before the event stream started (or while it was down) may lack a
@@ -36,8 +53,9 @@ export function useConversationList(status: ConversationStatus): PagedList<Conve
   useOnConnected(list.refresh);
 
   useInboxEvent((event) => {
-    list.update((current) => applyEvent(current, event, status));
+    list.update((current) => applyEvent(current, event, { status, assignee, me: me.id }));
   });
+  useConversationRead((read) => list.update((current) => applyRead(current, read)));
 
   return list;
 }

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { type DocumentInput, useClient } from 'urql';
 import { type InboxError, toInboxError } from '../errors.ts';
-import { mergeById } from '../state/rows.ts';
+import { mergeById, refreshRows } from '../state/rows.ts';
 
 /** Rows asked for at a time. */
 export const LIST_PAGE = 20;
@@ -30,6 +30,11 @@ export interface PagedQuery<Data, Variables extends PageVariables, Row> {
   /** Puts the rows in the order shown; as loaded when absent. */
   readonly order?: (rows: Row[]) => Row[];
   /**
+   * On `refresh`, whether a loaded row replaces the one shown, which events keep current and
+   * may be newer than the answer; never when absent.
+   */
+  readonly takeLoaded?: (shown: Row, loaded: Row) => boolean;
+  /**
    * Whether the old list's rows stay until the new one's first page comes: right for a search
    * being narrowed, wrong for a list of another kind (it empties at once).
    */
@@ -42,7 +47,10 @@ export interface PagedList<Row> {
   readonly error: InboxError | null;
   readonly hasMore: boolean;
   loadMore(): void;
-  /** Asks for the first page again and adds the rows missing; rows shown stay as they are. */
+  /**
+   * Asks for the first page again and adds the rows missing; rows shown stay as they are,
+   * unless `takeLoaded` prefers the loaded copy.
+   */
   refresh(): void;
   /** Changes the rows shown, e.g. on a live event. */
   update(change: (rows: readonly Row[]) => Row[]): void;
@@ -85,9 +93,8 @@ export function usePagedList<
       const nodes = page.edges.map((edge) => edge.node);
       const order = latest.current.options.order ?? ((loaded: Row[]) => loaded);
       if (refresh) {
-        // Only what is missing: rows already shown may be newer than this answer (kept
-        // current by events).
-        setRows((current) => order(mergeById(nodes, current)));
+        const takeLoaded = latest.current.options.takeLoaded ?? (() => false);
+        setRows((current) => order(refreshRows(current, nodes, takeLoaded)));
         return;
       }
       setRows((current) => order(mergeById(after === null ? [] : current, nodes)));

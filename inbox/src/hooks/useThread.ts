@@ -1,9 +1,10 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useClient } from 'urql';
 import { type InboxError, toInboxError } from '../errors.ts';
-import { useInboxEvent } from '../events.tsx';
+import { useConversationRead, useInboxEvent } from '../events.tsx';
 import type { ConversationSummary, Message } from '../fragments.ts';
 import { graphql } from '../gql/index.ts';
+import { isAsRecent } from '../state/conversations.ts';
 import { mergeMessages } from '../state/messages.ts';
 
 /** Messages loaded at first and per page back. */
@@ -43,13 +44,17 @@ export interface Thread {
   loadOlder(): void;
   /** Puts a message the agent sent into the thread (the event for it may come first or later). */
   addMessage(message: Message): void;
-  /** Takes the conversation as a mutation returned it. */
+  /**
+   * Takes the conversation as a mutation returned it, unless the thread shows later activity
+   * already (an event overtook the answer).
+   */
   setConversation(conversation: ConversationSummary): void;
 }
 
 /**
  * One conversation and its messages: the newest page first, older pages on demand, and every
- * new message, status change and identification live from inbox events.
+ * new message, status change, assignment and identification live from inbox events, and the
+ * agent's read marks from any of its sessions.
  */
 export function useThread(conversationId: string): Thread {
   const client = useClient();
@@ -136,6 +141,14 @@ export function useThread(conversationId: string): Thread {
     }
   });
 
+  const takeIfAsRecent = (incoming: ConversationSummary) =>
+    setConversation((current) =>
+      current === null || isAsRecent(incoming, current) ? incoming : current,
+    );
+  useConversationRead((read) => {
+    if (read.id === conversationId) takeIfAsRecent(read);
+  });
+
   return {
     conversation,
     messages,
@@ -146,6 +159,6 @@ export function useThread(conversationId: string): Thread {
     loadingOlder,
     loadOlder,
     addMessage: (message) => setMessages((current) => mergeMessages(current, [message])),
-    setConversation,
+    setConversation: takeIfAsRecent,
   };
 }

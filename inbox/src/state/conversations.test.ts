@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ContactSummary, ConversationSummary, InboxEvent } from '../fragments.ts';
-import { applyEvent } from './conversations.ts';
+import { applyEvent, applyRead, type ListFilter } from './conversations.ts';
 
 function conversation(id: string, at: string, extra: Partial<ConversationSummary> = {}) {
   return {
@@ -13,6 +13,7 @@ function conversation(id: string, at: string, extra: Partial<ConversationSummary
     contact: null,
     visitor: { id: `visitor-${id}` },
     lastMessage: null,
+    assignee: null,
     ...extra,
   } satisfies ConversationSummary;
 }
@@ -30,26 +31,29 @@ function event(extra: Partial<InboxEvent>): InboxEvent {
   };
 }
 
+const open: ListFilter = { status: 'OPEN', assignee: 'ALL', me: 'me' };
 const a = conversation('a', '2026-11-25T09:00:00.000Z');
 const b = conversation('b', '2026-11-25T08:00:00.000Z');
 
 describe('the conversation list under events', () => {
   it('moves a conversation with new activity to the top, once', () => {
     const updated = conversation('b', '2026-11-25T10:00:00.000Z', { unreadCount: 2 });
-    const list = applyEvent([a, b], event({ conversation: updated }), 'OPEN');
+    const list = applyEvent([a, b], event({ conversation: updated }), open);
     expect(list.map((item) => item.id)).toEqual(['b', 'a']);
     expect(list[0]?.unreadCount).toBe(2);
   });
 
   it('adds a new conversation and drops one whose status left the tab', () => {
     const fresh = conversation('c', '2026-11-25T11:00:00.000Z');
-    expect(applyEvent([a], event({ conversation: fresh }), 'OPEN').map((i) => i.id)).toEqual([
+    expect(applyEvent([a], event({ conversation: fresh }), open).map((i) => i.id)).toEqual([
       'c',
       'a',
     ]);
     const closed = { ...a, status: 'CLOSED' as const };
-    expect(applyEvent([a, b], event({ conversation: closed }), 'OPEN')).toEqual([b]);
-    expect(applyEvent([], event({ conversation: closed }), 'CLOSED')).toEqual([closed]);
+    expect(applyEvent([a, b], event({ conversation: closed }), open)).toEqual([b]);
+    expect(applyEvent([], event({ conversation: closed }), { ...open, status: 'CLOSED' })).toEqual([
+      closed,
+    ]);
   });
 
   it('shows an identification on every row of the visitor, with its verification', () => {
@@ -61,9 +65,30 @@ describe('the conversation list under events', () => {
         contact,
         visitor: { id: 'visitor-a', identityVerified: true },
       }),
-      'OPEN',
+      open,
     );
     expect(list[0]).toEqual({ ...a, contact, identityVerified: true });
     expect(list[1]).toBe(b);
+  });
+
+  it('keeps Mine to the agent’s own and Unassigned to no one’s, as assignments change', () => {
+    const mine: ListFilter = { ...open, assignee: 'ME' };
+    const unassigned: ListFilter = { ...open, assignee: 'UNASSIGNED' };
+    const toMe = { ...b, assignee: { id: 'me', name: 'Me' } };
+    const toOther = { ...b, assignee: { id: 'other', name: 'Other' } };
+    expect(
+      applyEvent([a], event({ kind: 'CONVERSATION_ASSIGNED', conversation: toMe }), mine),
+    ).toEqual([a, toMe]);
+    expect(applyEvent([a, toMe], event({ conversation: toOther }), mine)).toEqual([a]);
+    expect(applyEvent([a, b], event({ conversation: toMe }), unassigned)).toEqual([a]);
+    expect(applyEvent([a, toOther], event({ conversation: toOther }), open)).toEqual([a, toOther]);
+  });
+
+  it('takes a read count in place, unless the row shows later activity', () => {
+    const readB = { ...b, unreadCount: 0 };
+    const unreadB = { ...b, unreadCount: 3 };
+    expect(applyRead([a, unreadB], readB)).toEqual([a, readB]);
+    const later = { ...unreadB, lastActivityAt: '2026-11-25T08:30:00.000Z' };
+    expect(applyRead([a, later], readB)).toEqual([a, later]);
   });
 });
