@@ -46,6 +46,10 @@ async function inbox(token: string): Promise<Subscription> {
   return events;
 }
 
+async function agentIdOf(token: string): Promise<string> {
+  return (await server.http('{ me { id } }', {}, token)).data?.me.id;
+}
+
 async function assigneeOf(site: TestSite, conversationId: string): Promise<unknown> {
   const result = await server.http(ASSIGNEE, { id: conversationId }, site.apiKey);
   return result.data?.conversation.assignee?.id ?? null;
@@ -68,7 +72,7 @@ async function walk(token: string, variables: Record<string, unknown>, first = 2
 describe('assignConversation', () => {
   it('assigns to me, to another agent and to no one, live in every agent’s inbox', async () => {
     const site = await createSite(server);
-    const me = (await server.http('{ me { id } }', {}, site.agentToken)).data?.me.id;
+    const me = await agentIdOf(site.agentToken);
     const other = await server.createAgent(site.id);
     const conversationId = await newConversation(site);
     const theirs = await inbox(other.token);
@@ -99,7 +103,7 @@ describe('assignConversation', () => {
   it('refuses another workspace’s or an unknown agent or conversation with NOT_FOUND, changing nothing', async () => {
     const site = await createSite(server);
     const elsewhere = await createSite(server);
-    const stranger = await server.createAgent(elsewhere.id);
+    const stranger = { id: await agentIdOf(elsewhere.agentToken) };
     const colleague = await server.createAgent(site.id);
     const conversationId = await newConversation(site);
     await server.http(ASSIGN, { conversationId, agentId: colleague.id }, site.agentToken);
@@ -130,7 +134,7 @@ describe('assignConversation', () => {
 describe('conversations(assignee)', () => {
   it('keeps mine, the unassigned or all, each once across pages, open or closed', async () => {
     const site = await createSite(server);
-    const me = (await server.http('{ me { id } }', {}, site.agentToken)).data?.me.id;
+    const me = await agentIdOf(site.agentToken);
     const other = await server.createAgent(site.id);
     const ids: string[] = [];
     for (let i = 0; i < 7; i++) ids.push(await newConversation(site, `c${i}`));
@@ -182,7 +186,7 @@ describe('agents', () => {
     const site = await createSite(server);
     const elsewhere = await createSite(server);
     const second = await server.createAgent(site.id);
-    const me = (await server.http('{ me { id } }', {}, site.agentToken)).data?.me.id;
+    const me = await agentIdOf(site.agentToken);
     for (const token of [site.agentToken, site.apiKey]) {
       const agents = await server.http(AGENTS, {}, token);
       expect(
