@@ -14,9 +14,9 @@ import { findVisitorMessage, insertMessage, type MessageModel, toMessage } from 
 
 /**
  * Stores a visitor's message in its open conversation, opening one (with the visitor's
- * contact, if identified) when there is none. A visitor verified now writes into its
- * contact's open conversation on any of the contact's verified devices: one person, one
- * thread in the inbox. A repeated `clientMessageId` returns the
+ * contact, if identified) when there is none. A visitor verified now that has no open
+ * conversation of its own writes into its contact's open one on another device verified now:
+ * one person, one thread in the inbox. A repeated `clientMessageId` returns the
  * stored message and writes nothing, so a client may resend freely after a lost answer.
  * Once committed, a new message is published to whoever sees it live and to the inbox.
  */
@@ -72,10 +72,13 @@ async function openConversationOf(
     visitor.identity_verified &&
     visitor.identity_verified_until !== null &&
     visitor.identity_verified_until.getTime() > Date.now();
+  // Its own open thread first: what a device wrote alone stays where its owner reads it, even
+  // after a verification lapses.
   const open =
-    verifiedNow && visitor.contact_id !== null
+    (await findOpenConversation(trx, visitor.id)) ??
+    (verifiedNow && visitor.contact_id !== null
       ? await findOpenVerifiedConversation(trx, visitor.contact_id)
-      : await findOpenConversation(trx, visitor.id);
+      : undefined);
   if (open !== undefined) return { conversation: open, opened: false };
   const conversation = await insertConversation(trx, {
     id: visitor.id,

@@ -166,7 +166,7 @@ describe('cross-device history', () => {
     expect((await replay.next()).data?.visitorEvents.message.id).toBe(fromPhone.id);
   });
 
-  it('a verified person has one thread: each verified device writes into the open one; unverified and lapsed visitors keep their own', async () => {
+  it('a verified person has one thread: a verified device without its own writes into the open one; unverified and lapsed visitors keep their own', async () => {
     const site = await server.createWorkspace();
     const agent = await server.createAgent(site.id);
     const email = uniqueEmail();
