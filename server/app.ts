@@ -115,7 +115,13 @@ export const MAX_HTTP_BODY_BYTES = 1024 * 1024;
  */
 export async function buildApp(config: Config, options: AppOptions = {}): Promise<App> {
   const logger = options.logger ?? createLogger({ level: config.logLevel });
-  const database = await connectDatabase(config, { warn: (line) => logger.warn(line) });
+  const database = await connectDatabase(config, {
+    warn: (line) => logger.warn(line),
+    // Measured only when written: at trace, every statement (its text, never its parameters).
+    ...(logger.isLevelEnabled('trace')
+      ? { onStatement: (statement) => logger.trace(statement, 'sql statement') }
+      : {}),
+  });
   const secrets = secretBox(config.secretKey);
   let pubsub: Awaited<ReturnType<typeof createPubSub>> | undefined;
   let limitsRedis: Redis | null = null;

@@ -21,8 +21,8 @@ const CONTACTS = `query ($search: String, $first: Int, $after: String) {
 const CONTACT = `query ($id: ID!) {
   contact(id: $id) {
     id email name verified createdAt lastSeenAt
-    visitors { id email identified }
-    conversations { id status }
+    visitors { edges { node { id email identified } } }
+    conversations { edges { node { id status } } }
   }
 }`;
 const CONVERSATIONS = `query ($status: ConversationStatus, $first: Int, $after: String) {
@@ -221,8 +221,8 @@ describe('contacts', () => {
         verified: false,
         createdAt: expect.any(String),
         lastSeenAt: expect.any(String),
-        visitors: [{ email, identified: true }],
-        conversations: [{ id: conversationId, status: 'OPEN' }],
+        visitors: { edges: [{ node: { email, identified: true } }] },
+        conversations: { edges: [{ node: { id: conversationId, status: 'OPEN' } }] },
       });
     }
     for (const token of [b.agentToken, b.apiKey]) {

@@ -89,28 +89,70 @@ export async function listWorkspaceConversations(
   }));
 }
 
-/** The conversations of each contact, newest first, by contact id. */
+/**
+ * The window of each contact's conversations in the list newest first (id breaks ties), as the
+ * window reads them, by contact id (contacts without any are absent). One query for every
+ * contact: each reads its own window and stops.
+ */
 export async function listContactsConversations(
   db: Executor,
   contactIds: readonly string[],
-): Promise<Map<string, ConversationModel[]>> {
-  const byContact = new Map<string, ConversationModel[]>();
+  window: KeysetWindow,
+): Promise<Map<string, Array<Positioned<ConversationModel>>>> {
+  const byContact = new Map<string, Array<Positioned<ConversationModel>>>();
   if (contactIds.length === 0) return byContact;
+  const direction = window.fromEnd ? sql`asc` : sql`desc`;
+  const rows = await db
+    .selectFrom('contacts')
+    .innerJoinLateral(
+      (eb) =>
+        readWindow(
+          eb
+            .selectFrom('conversations')
+            .selectAll('conversations')
+            .select(microsOf('conversations.created_at').as('position_micros'))
+            .whereRef('conversations.contact_id', '=', 'contacts.id'),
+          'conversations.created_at',
+          'conversations.id',
+          window,
+        ).as('page'),
+      (join) => join.onTrue(),
+    )
+    .selectAll('page')
+    .where('contacts.id', 'in', contactIds)
+    .orderBy('page.contact_id')
+    .orderBy(sql`page.created_at ${direction}`)
+    .orderBy(sql`page.id ${direction}`)
+    .execute();
+  for (const { position_micros, ...row } of rows) {
+    if (row.contact_id === null) continue;
+    const list = byContact.get(row.contact_id) ?? [];
+    list.push({ row: toConversation(row), position: { micros: position_micros, id: row.id } });
+    byContact.set(row.contact_id, list);
+  }
+  return byContact;
+}
+
+/** The conversations of each visitor, newest first, by visitor id (those without are absent). */
+export async function listVisitorsConversations(
+  db: Executor,
+  visitorIds: readonly string[],
+): Promise<Map<string, ConversationModel[]>> {
+  const byVisitor = new Map<string, ConversationModel[]>();
+  if (visitorIds.length === 0) return byVisitor;
   const rows = await db
     .selectFrom('conversations')
     .selectAll()
-    .where('contact_id', 'in', contactIds)
+    .where('visitor_id', 'in', visitorIds)
     .orderBy('created_at', 'desc')
     .orderBy('id', 'desc')
     .execute();
   for (const row of rows) {
-    const contactId = row.contact_id;
-    if (contactId === null) continue;
-    const list = byContact.get(contactId) ?? [];
+    const list = byVisitor.get(row.visitor_id) ?? [];
     list.push(toConversation(row));
-    byContact.set(contactId, list);
+    byVisitor.set(row.visitor_id, list);
   }
-  return byContact;
+  return byVisitor;
 }
 
 /** The visitor's open conversation, if it has one (it has at most one). */

@@ -80,34 +80,56 @@ export async function findVisitorMessage(
 }
 
 /**
- * Messages of one conversation, oldest first: all of them, or with `last` the newest `last`;
- * with `beforeSeq` only those before that position.
+ * The newest `last` messages of each conversation, oldest first, by conversation id (those
+ * without messages are absent); with `beforeSeq` only those before that position. One query
+ * for every conversation: each reads its newest rows by (conversation_id, seq) and stops.
  */
-export async function listConversationMessages(
+export async function listConversationsMessages(
   db: Executor,
-  conversationId: string,
-  options: { last: number | null; beforeSeq: string | null },
-): Promise<MessageModel[]> {
-  let query = db.selectFrom('messages').selectAll().where('conversation_id', '=', conversationId);
-  if (options.beforeSeq !== null) query = query.where('seq', '<', options.beforeSeq);
-  if (options.last === null) return (await query.orderBy('seq').execute()).map(toMessage);
-  const newest = await query.orderBy('seq', 'desc').limit(options.last).execute();
-  return newest.reverse().map(toMessage);
+  conversationIds: readonly string[],
+  options: { last: number; beforeSeq: string | null },
+): Promise<Map<string, MessageModel[]>> {
+  const byConversation = new Map<string, MessageModel[]>();
+  if (conversationIds.length === 0) return byConversation;
+  const rows = await db
+    .selectFrom('conversations')
+    .innerJoinLateral(
+      (eb) => {
+        let newest = eb
+          .selectFrom('messages')
+          .selectAll()
+          .whereRef('messages.conversation_id', '=', 'conversations.id');
+        if (options.beforeSeq !== null) newest = newest.where('seq', '<', options.beforeSeq);
+        return newest.orderBy('seq', 'desc').limit(options.last).as('newest');
+      },
+      (join) => join.onTrue(),
+    )
+    .selectAll('newest')
+    .where('conversations.id', 'in', conversationIds)
+    .orderBy('newest.seq')
+    .execute();
+  for (const row of rows) {
+    const list = byConversation.get(row.conversation_id) ?? [];
+    list.push(toMessage(row));
+    byConversation.set(row.conversation_id, list);
+  }
+  return byConversation;
 }
 
-/** The position of a message, if it is in this conversation. */
-export async function findConversationMessageSeq(
+/** Where each of these messages is: its conversation and position, by message id. */
+export async function findMessagePositions(
   db: Executor,
-  conversationId: string,
-  messageId: string,
-): Promise<string | undefined> {
-  const row = await db
+  messageIds: readonly string[],
+): Promise<Map<string, { readonly conversationId: string; readonly seq: string }>> {
+  if (messageIds.length === 0) return new Map();
+  const rows = await db
     .selectFrom('messages')
-    .select('seq')
-    .where('conversation_id', '=', conversationId)
-    .where('id', '=', messageId)
-    .executeTakeFirst();
-  return row?.seq;
+    .select(['id', 'conversation_id', 'seq'])
+    .where('id', 'in', messageIds)
+    .execute();
+  return new Map(
+    rows.map((row) => [row.id, { conversationId: row.conversation_id, seq: row.seq }]),
+  );
 }
 
 /** Messages by id, restricted to the workspace's conversations. */

@@ -1,5 +1,5 @@
 import { PGlite, types } from '@electric-sql/pglite';
-import { Kysely, PGliteDialect, PostgresDialect } from 'kysely';
+import { Kysely, type KyselyConfig, PGliteDialect, PostgresDialect } from 'kysely';
 import { type Config, DATABASE_DEFAULTS, IN_MEMORY_DATA_DIR } from '../config.ts';
 import { lockDataDir } from './data-dir-lock.ts';
 import type { Database, Db } from './database.ts';
@@ -37,6 +37,23 @@ export interface ConnectOptions {
    * became unavailable. Default: a line on stderr (the CLI's user reads it).
    */
   readonly warn?: (line: string) => void;
+  /**
+   * Told of every statement run, failed ones too: its parametrised text (never the
+   * parameters) and how long it took. Default: nothing is told, and nothing is measured.
+   */
+  readonly onStatement?: (statement: Statement) => void;
+}
+
+/** A statement the database ran, as {@link ConnectOptions.onStatement} is told of it. */
+export interface Statement {
+  readonly sql: string;
+  readonly durationMs: number;
+}
+
+/** Kysely's `log` option for `onStatement`, or none. */
+function statementLog(onStatement: ConnectOptions['onStatement']): KyselyConfig['log'] {
+  if (onStatement === undefined) return undefined;
+  return (event) => onStatement({ sql: event.query.sql, durationMs: event.queryDurationMillis });
 }
 
 function warnOnStderr(line: string): void {
@@ -61,7 +78,10 @@ export async function connectDatabase(
       statementTimeout: !options.withoutStatementTimeout,
       onUnavailable: reportUnavailable,
     });
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    const db = new Kysely<Database>({
+      dialect: new PostgresDialect({ pool }),
+      log: statementLog(options.onStatement),
+    });
     return {
       db,
       engine: 'postgres',
@@ -81,7 +101,10 @@ export async function connectDatabase(
       dataDir: config.dataDir,
       parsers: { [types.INT8]: (value: string) => value },
     });
-    const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
+    const db = new Kysely<Database>({
+      dialect: new PGliteDialect({ pglite }),
+      log: statementLog(options.onStatement),
+    });
     return {
       db,
       engine: 'pglite',

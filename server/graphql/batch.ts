@@ -1,46 +1,168 @@
+import type { GraphQLResolveInfo } from 'graphql';
 import type { Context } from './context.ts';
 
+/** A batched read, as a resolver calls it: its context, its info and the key it needs. */
+export type Loader<Key, Value> = (
+  context: Context,
+  info: GraphQLResolveInfo,
+  key: Key,
+) => Promise<Value | undefined>;
+
 interface Pending<Value> {
-  readonly key: string;
   readonly resolve: (value: Value) => void;
   readonly reject: (error: unknown) => void;
 }
 
+/** One loader's calls within one scope (see {@link scopeOf}). */
+interface ScopeState<Key, Value> {
+  /** The calls waiting for the next query, by key; null when none waits. */
+  queue: Map<string, { readonly key: Key; readonly calls: Pending<Value | undefined>[] }> | null;
+  /** What earlier queries of a shared scope answered, by key; null in an operation's scope. */
+  readonly answers: Map<string, Promise<Value | undefined>> | null;
+}
+
 /**
- * A loader that answers every call made for one operation while GraphQL resolves a list
- * (the same tick) with a single query, instead of one query per item. Nothing is cached
- * beyond that batch: a subscription reuses its context for every event, and each event must
- * see the data as it is then.
+ * A loader that answers every call made while GraphQL resolves a list (the same tick) with a
+ * single query, instead of one query per item.
  *
- * `loadMany` receives distinct keys and returns what it found; a missing key gives undefined.
+ * For a query or a mutation the calls batch within the operation, and nothing is kept beyond
+ * that batch: a later resolver of the same operation (after a write) reads again. For an event
+ * of a subscription held by a workspace's agent or API key, they batch within the event: every
+ * subscriber of the workspace on this process resolving that event shares one query per
+ * loader and key, however many subscribe, and each sees what the first one read. The answers
+ * live as long as the event does, no longer. So `loadMany` may depend on the context only
+ * through `db` and the principal's workspace, which is the same for every sharer.
+ *
+ * `loadMany` receives distinct keys and returns what it found by `keyOf(key)`; a missing key
+ * gives undefined.
  */
-export function batchLoader<Value>(
-  loadMany: (context: Context, keys: readonly string[]) => Promise<ReadonlyMap<string, Value>>,
-): (context: Context, key: string) => Promise<Value | undefined> {
-  const queues = new WeakMap<Context, Pending<Value | undefined>[]>();
-  const dispatch = async (context: Context, batch: Pending<Value | undefined>[]) => {
+export function batchLoader<Value, Key = string>(
+  loadMany: (context: Context, keys: readonly Key[]) => Promise<ReadonlyMap<string, Value>>,
+  keyOf: (key: Key) => string = String,
+): Loader<Key, Value> {
+  const states = new WeakMap<object, ScopeState<Key, Value>>();
+  const dispatch = async (context: Context, state: ScopeState<Key, Value>) => {
+    const queue = state.queue ?? new Map();
+    state.queue = null;
     try {
-      const found = await loadMany(context, [...new Set(batch.map((item) => item.key))]);
-      for (const item of batch) item.resolve(found.get(item.key));
+      const found = await loadMany(
+        context,
+        [...queue.values()].map((entry) => entry.key),
+      );
+      for (const [id, entry] of queue) for (const call of entry.calls) call.resolve(found.get(id));
     } catch (error) {
-      for (const item of batch) item.reject(error);
+      for (const [id, entry] of queue) {
+        // A failed read is not kept: the next subscriber of the event reads again.
+        state.answers?.delete(id);
+        for (const call of entry.calls) call.reject(error);
+      }
     }
   };
-  return (context, key) =>
-    new Promise<Value | undefined>((resolve, reject) => {
-      let queue = queues.get(context);
-      if (queue === undefined) {
-        const batch: Pending<Value | undefined>[] = [];
-        queue = batch;
-        queues.set(context, batch);
+  return (context, info, key) => {
+    const scope = scopeOf(context, info);
+    let state = states.get(scope.key);
+    if (state === undefined) {
+      state = { queue: null, answers: scope.shared ? new Map() : null };
+      states.set(scope.key, state);
+    }
+    const id = keyOf(key);
+    const answered = state.answers?.get(id);
+    if (answered !== undefined) return answered;
+    const current = state;
+    const promise = new Promise<Value | undefined>((resolve, reject) => {
+      if (current.queue === null) {
+        current.queue = new Map();
         // After the promise jobs of this tick, as DataLoader does: sibling resolvers have run.
         void Promise.resolve().then(() =>
           process.nextTick(() => {
-            queues.delete(context);
-            void dispatch(context, batch);
+            void dispatch(context, current);
           }),
         );
       }
-      queue.push({ key, resolve, reject });
+      const entry = current.queue.get(id) ?? { key, calls: [] };
+      entry.calls.push({ resolve, reject });
+      current.queue.set(id, entry);
     });
+    current.answers?.set(id, promise);
+    return promise;
+  };
+}
+
+/**
+ * A loader of one list per parent, read with options every parent of a batch usually shares
+ * (a page window, a count): one query per distinct options, keyed by the parents' ids.
+ * `listMany` returns the list of each parent that has items; a parent without gets `[]`.
+ * Options must be plain JSON, which tells them apart.
+ */
+export function listLoader<Options, Item>(
+  listMany: (
+    context: Context,
+    parentIds: readonly string[],
+    options: Options,
+  ) => Promise<ReadonlyMap<string, readonly Item[]>>,
+): (
+  context: Context,
+  info: GraphQLResolveInfo,
+  parentId: string,
+  options: Options,
+) => Promise<readonly Item[]> {
+  const keyOf = (key: { parentId: string; options: Options }) =>
+    JSON.stringify([key.options, key.parentId]);
+  const load = batchLoader<readonly Item[], { parentId: string; options: Options }>(
+    async (context, keys) => {
+      const groups = new Map<string, { options: Options; parentIds: string[] }>();
+      for (const key of keys) {
+        const group = JSON.stringify(key.options);
+        const parents = groups.get(group) ?? { options: key.options, parentIds: [] };
+        parents.parentIds.push(key.parentId);
+        groups.set(group, parents);
+      }
+      const found = new Map<string, readonly Item[]>();
+      for (const { options, parentIds } of groups.values()) {
+        const lists = await listMany(context, parentIds, options);
+        for (const [parentId, list] of lists) found.set(keyOf({ parentId, options }), list);
+      }
+      return found;
+    },
+    keyOf,
+  );
+  return async (context, info, parentId, options) =>
+    (await load(context, info, { parentId, options })) ?? [];
+}
+
+/** Per event payload, the shared scope of each workspace principal resolving it. */
+const eventScopes = new WeakMap<object, Map<string, object>>();
+
+/**
+ * What a loader's calls batch (and, when shared, are kept) within: the event being resolved
+ * for a workspace principal's subscription (graphql-js hands each event's payload to the
+ * resolvers as the root value, the same object for every subscriber it was published to on
+ * this process), the operation's context otherwise.
+ */
+function scopeOf(
+  context: Context,
+  info: GraphQLResolveInfo,
+): { readonly key: object; readonly shared: boolean } {
+  const event: unknown = info.rootValue;
+  const { principal } = context;
+  if (
+    info.operation.operation !== 'subscription' ||
+    principal === null ||
+    typeof event !== 'object' ||
+    event === null
+  ) {
+    return { key: context, shared: false };
+  }
+  let scopes = eventScopes.get(event);
+  if (scopes === undefined) {
+    scopes = new Map();
+    eventScopes.set(event, scopes);
+  }
+  const name = `${principal.kind}:${principal.workspaceId}`;
+  let scope = scopes.get(name);
+  if (scope === undefined) {
+    scope = {};
+    scopes.set(name, scope);
+  }
+  return { key: scope, shared: true };
 }

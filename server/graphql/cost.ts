@@ -30,7 +30,7 @@ export const ASSUMED_LIST_SIZE = PAGE_SIZE.default;
 
 /**
  * Lists whose size the estimate assumes beyond {@link ASSUMED_LIST_SIZE}: `messages` without
- * `last` is every message of the conversation, counted as the largest page it allows.
+ * `last` is the conversation's newest {@link MAX_MESSAGES_PAGE}.
  */
 const ASSUMED_LIST_SIZES: Readonly<Record<string, number>> = {
   'Conversation.messages': MAX_MESSAGES_PAGE,

@@ -176,7 +176,7 @@ describe('cost', () => {
     const { socket } = await agent();
     // 20 visitors × 20 conversations × 200 messages.
     const subscription = socket.subscribe(
-      'subscription { inboxEvents { contact { visitors { conversations { messages { id body author createdAt } } } } } }',
+      'subscription { inboxEvents { contact { visitors { edges { node { conversations { messages { id body author createdAt } } } } } } } }',
     );
     expectRefused(await subscription.next(), 'cost', QUERY_LIMITS.cost);
   });

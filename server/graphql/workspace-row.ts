@@ -1,5 +1,7 @@
 import type { ArgBuilder } from '@pothos/core';
+import type { GraphQLResolveInfo } from 'graphql';
 import { isUuid } from '../../protocol/index.ts';
+import type { Loader } from './batch.ts';
 import type { builder } from './builder.ts';
 import type { Context } from './context.ts';
 
@@ -16,7 +18,7 @@ export function workspaceRowField<Type, Shape>(
   options: {
     readonly type: Type;
     readonly description: string;
-    readonly load: (context: Context, id: string) => Promise<Shape | undefined>;
+    readonly load: Loader<string, Shape>;
   },
 ) {
   const { type, description, load } = options;
@@ -25,7 +27,11 @@ export function workspaceRowField<Type, Shape>(
     nullable: true,
     description,
     args: { id: arg.id({ required: true }) },
-    resolve: async (_root: unknown, { id }: { readonly id: string }, context: Context) =>
-      isUuid(id) ? ((await load(context, id)) ?? null) : null,
+    resolve: async (
+      _root: unknown,
+      { id }: { readonly id: string },
+      context: Context,
+      info: GraphQLResolveInfo,
+    ) => (isUuid(id) ? ((await load(context, info, id)) ?? null) : null),
   } as const;
 }

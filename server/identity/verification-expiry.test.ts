@@ -26,7 +26,9 @@ const SEND = `mutation ($body: String!, $id: ID!) {
 const EVENTS = `subscription ($after: ID) {
   visitorEvents(after: $after) { ... on VisitorMessageAdded { message { body } } }
 }`;
-const CONTACT_VISITORS = `query ($id: ID!) { contact(id: $id) { visitors { id identityVerified } } }`;
+const CONTACT_VISITORS = `query ($id: ID!) {
+  contact(id: $id) { visitors { edges { node { id identityVerified } } } }
+}`;
 
 /** Long enough for the steps before expiry on a loaded machine, short enough to wait for. */
 const SHORT_LIFETIME_SECONDS = 6;
@@ -149,7 +151,9 @@ describe('a verification past its token’s exp', () => {
     ).contact_id;
     const visitors = await server.http(CONTACT_VISITORS, { id: contactId }, agent.token);
     expect(
-      visitors.data?.contact.visitors.find((visitor: { id: string }) => visitor.id === phoneDbId),
+      visitors.data?.contact.visitors.edges.find(
+        (edge: { node: { id: string } }) => edge.node.id === phoneDbId,
+      )?.node,
     ).toEqual({ id: phoneDbId, identityVerified: false });
 
     // A fresh token verifies it again, until its own exp.

@@ -4,6 +4,7 @@ import { sql } from 'kysely';
 import { ErrorCode } from '../../protocol/index.ts';
 import { secretDigest } from '../access/secrets.ts';
 import type { Executor, Transaction, VisitorRow } from '../db/database.ts';
+import { type KeysetWindow, microsOf, type Positioned, readWindow } from '../db/keyset.ts';
 import { SonnyError } from '../errors.ts';
 
 /** A joined visitor as the server knows it: never the visitorId credential itself. */
@@ -283,22 +284,56 @@ export async function findVisitors(
   return new Map(rows.map((row) => [row.id, toVisitorWithContact(row)]));
 }
 
-/** The visitors bound to each contact, newest first, by contact id. */
+/**
+ * The window of each contact's visitors in the list newest first (id breaks ties), as the
+ * window reads them, by contact id (contacts without any are absent). One query for every
+ * contact: each reads its own window and stops.
+ */
 export async function listContactsVisitors(
   db: Executor,
   contactIds: readonly string[],
-): Promise<Map<string, VisitorModel[]>> {
-  const byContact = new Map<string, VisitorModel[]>();
+  window: KeysetWindow,
+): Promise<Map<string, Array<Positioned<VisitorModel>>>> {
+  const byContact = new Map<string, Array<Positioned<VisitorModel>>>();
   if (contactIds.length === 0) return byContact;
-  const rows = await visitorsWithContacts(db)
-    .where('visitors.contact_id', 'in', contactIds)
-    .orderBy('visitors.created_at', 'desc')
-    .orderBy('visitors.id', 'desc')
+  const direction = window.fromEnd ? sql`asc` : sql`desc`;
+  const rows = await db
+    .selectFrom('contacts')
+    .innerJoinLateral(
+      (eb) =>
+        readWindow(
+          eb
+            .selectFrom('visitors')
+            .select([
+              'visitors.id',
+              'visitors.workspace_id',
+              'visitors.contact_id',
+              'visitors.identity_verified_until',
+              'visitors.created_at',
+            ])
+            .select(microsOf('visitors.created_at').as('position_micros'))
+            .whereRef('visitors.contact_id', '=', 'contacts.id'),
+          'visitors.created_at',
+          'visitors.id',
+          window,
+        ).as('page'),
+      (join) => join.onTrue(),
+    )
+    .selectAll('page')
+    .select(['contacts.email', 'contacts.name'])
+    .where('contacts.id', 'in', contactIds)
+    .orderBy('page.contact_id')
+    .orderBy(sql`page.created_at ${direction}`)
+    .orderBy(sql`page.id ${direction}`)
     .execute();
-  for (const row of rows) {
+  for (const { position_micros, email, name, ...row } of rows) {
     if (row.contact_id === null) continue;
     const list = byContact.get(row.contact_id) ?? [];
-    list.push(toVisitorWithContact(row));
+    // Agents see the contact's email and name, as findVisitors gives them.
+    list.push({
+      row: toVisitor(row, { email, name }),
+      position: { micros: position_micros, id: row.id },
+    });
     byContact.set(row.contact_id, list);
   }
   return byContact;

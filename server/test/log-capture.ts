@@ -24,8 +24,15 @@ export class LogCapture {
     );
   }
 
+  /** The SQL statements logged so far (at `trace`), in order. */
+  statements(): string[] {
+    return this.lines()
+      .filter((line) => line.msg === 'sql statement')
+      .map((line) => String(line.sql));
+  }
+
   /** A logger at `level` that writes here. */
-  logger(level: 'debug' | 'info' | 'warn' | 'error' = 'debug'): Logger {
+  logger(level: 'trace' | 'debug' | 'info' | 'warn' | 'error' = 'debug'): Logger {
     return createLogger({ level, destination: this });
   }
 }

@@ -1,5 +1,6 @@
 import { listContactsConversations } from '../../conversations/conversations.ts';
 import type { ContactRow } from '../../db/database.ts';
+import type { KeysetWindow } from '../../db/keyset.ts';
 import { badUserInput } from '../../errors.ts';
 import {
   contactSearchPattern,
@@ -8,18 +9,18 @@ import {
   MAX_CONTACT_SEARCH_LENGTH,
 } from '../../identity/contacts.ts';
 import { listContactsVisitors } from '../../identity/visitors.ts';
-import { batchLoader } from '../batch.ts';
+import { batchLoader, listLoader } from '../batch.ts';
 import { builder } from '../builder.ts';
 import { keysetPage } from '../pagination.ts';
 import { workspaceRowField } from '../workspace-row.ts';
-import { Conversation } from './conversation.ts';
+import { Conversation, ConversationConnection } from './conversation.ts';
 import { Visitor } from './visitor.ts';
 
-const visitorsOfContact = batchLoader((context, contactIds) =>
-  listContactsVisitors(context.db, contactIds),
+const visitorsOfContact = listLoader((context, contactIds, window: KeysetWindow) =>
+  listContactsVisitors(context.db, contactIds, window),
 );
-const conversationsOfContact = batchLoader((context, contactIds) =>
-  listContactsConversations(context.db, contactIds),
+const conversationsOfContact = listLoader((context, contactIds, window: KeysetWindow) =>
+  listContactsConversations(context.db, contactIds, window),
 );
 
 /** The workspace's contacts by id, for fields of other types that point at one. */
@@ -56,18 +57,24 @@ Contact.implement({
       description: 'When the contact last identified. Agents and API keys only.',
       resolve: (contact) => contact.last_seen_at,
     }),
-    visitors: t.withAuth({ workspace: true }).field({
-      type: [Visitor],
-      description:
-        'The browsers identified as this contact, newest first. Agents and API keys only.',
-      resolve: async (contact, _args, context) =>
-        (await visitorsOfContact(context, contact.id)) ?? [],
-    }),
+    visitors: t.withAuth({ workspace: true }).connection(
+      {
+        type: Visitor,
+        description:
+          'The browsers identified as this contact, newest first. Pages forward with `first` and `after`, backward with `last` and `before`. Agents and API keys only.',
+        resolve: (contact, args, context, info) =>
+          keysetPage(args, (window) => visitorsOfContact(context, info, contact.id, window)),
+      },
+      { name: 'VisitorConnection' },
+      { name: 'VisitorEdge' },
+    ),
     conversations: t.withAuth({ workspace: true }).field({
-      type: [Conversation],
-      description: 'The contact’s conversations, newest first. Agents and API keys only.',
-      resolve: async (contact, _args, context) =>
-        (await conversationsOfContact(context, contact.id)) ?? [],
+      type: ConversationConnection,
+      description:
+        'The contact’s conversations, newest first. Pages forward with `first` and `after`, backward with `last` and `before`. Agents and API keys only.',
+      args: t.arg.connectionArgs(),
+      resolve: (contact, args, context, info) =>
+        keysetPage(args, (window) => conversationsOfContact(context, info, contact.id, window)),
     }),
   }),
 });

@@ -1,3 +1,4 @@
+import type { GraphQLResolveInfo } from 'graphql';
 import { isUuid } from '../../../protocol/index.ts';
 import {
   type AssigneeFilter,
@@ -6,9 +7,9 @@ import {
   listWorkspaceConversations,
 } from '../../conversations/conversations.ts';
 import {
-  findConversationMessageSeq,
+  findMessagePositions,
   lastMessagesOf,
-  listConversationMessages,
+  listConversationsMessages,
   unreadCountsForAgent,
   unreadCountsOf,
 } from '../../conversations/messages.ts';
@@ -16,7 +17,7 @@ import { setConversationStatus } from '../../conversations/status.ts';
 import type { ConversationStatus as Status } from '../../db/database.ts';
 import { badUserInput, notFound } from '../../errors.ts';
 import { findVisitors, identityVerifiedOf } from '../../identity/visitors.ts';
-import { batchLoader } from '../batch.ts';
+import { batchLoader, listLoader } from '../batch.ts';
 import { builder } from '../builder.ts';
 import type { Context } from '../context.ts';
 import { keysetPage } from '../pagination.ts';
@@ -25,7 +26,10 @@ import { Contact, contactOfWorkspace } from './contact.ts';
 import { Message } from './message.ts';
 import { Visitor } from './visitor.ts';
 
-/** The most messages `Conversation.messages(last:)` returns at once. */
+/**
+ * The most messages `Conversation.messages` returns at once: `last` may ask for fewer, and
+ * without it a conversation gives its newest this many (the widget's history).
+ */
 export const MAX_MESSAGES_PAGE = 200;
 
 /** The workspace's conversations by id, for fields of other types that point at one. */
@@ -70,6 +74,11 @@ function unreadKey(context: Context, conversationId: string): string {
   const reader = context.principal?.kind === 'agent' ? context.principal.agentId : '';
   return `${reader}/${conversationId}`;
 }
+const messagesOf = listLoader(
+  (context, conversationIds, options: { last: number; beforeSeq: string | null }) =>
+    listConversationsMessages(context.db, conversationIds, options),
+);
+const messagePositionOf = batchLoader((context, ids) => findMessagePositions(context.db, ids));
 
 export const ConversationStatus = builder.enumType('ConversationStatus', {
   values: {
@@ -80,6 +89,12 @@ export const ConversationStatus = builder.enumType('ConversationStatus', {
 
 // Declared before it is implemented: its fields and Contact's refer to each other.
 export const Conversation = builder.objectRef<ConversationModel>('Conversation');
+
+/** A page of conversations: the workspace's (`conversations`) or a contact's. */
+export const ConversationConnection = builder.connectionObject(
+  { type: Conversation, name: 'ConversationConnection' },
+  { name: 'ConversationEdge' },
+);
 
 Conversation.implement({
   fields: (t) => ({
@@ -93,21 +108,23 @@ Conversation.implement({
     identityVerified: t.boolean({
       description:
         'Whether the visitor of this conversation identified with a valid identity token.',
-      resolve: async (conversation, _args, context) =>
-        (await identityVerifiedOfVisitor(context, conversation.visitorId)) ?? false,
+      resolve: async (conversation, _args, context, info) =>
+        (await identityVerifiedOfVisitor(context, info, conversation.visitorId)) ?? false,
     }),
     messages: t.field({
       type: [Message],
-      description: `The conversation’s messages, oldest first: all of them, or the newest \`last\` (1 to ${MAX_MESSAGES_PAGE}). \`before\` (a message id of this conversation) keeps those before it, to page back.`,
+      description: `The conversation’s messages, oldest first: the newest \`last\` (1 to ${MAX_MESSAGES_PAGE}), or without it the newest ${MAX_MESSAGES_PAGE}. \`before\` (a message id of this conversation) keeps those before it, to page back.`,
       args: { last: t.arg.int(), before: t.arg.id() },
-      resolve: async (conversation, args, context) => {
-        const last = args.last ?? null;
-        if (last !== null && (last < 1 || last > MAX_MESSAGES_PAGE)) {
+      resolve: async (conversation, args, context, info) => {
+        const last = args.last ?? MAX_MESSAGES_PAGE;
+        if (last < 1 || last > MAX_MESSAGES_PAGE) {
           throw badUserInput('last', `last must be between 1 and ${MAX_MESSAGES_PAGE}.`);
         }
         const beforeSeq =
-          args.before == null ? null : await seqInConversation(context, conversation, args.before);
-        return listConversationMessages(context.db, conversation.id, { last, beforeSeq });
+          args.before == null
+            ? null
+            : await seqInConversation(context, info, conversation, args.before);
+        return messagesOf(context, info, conversation.id, { last, beforeSeq });
       },
     }),
     // Agents and keys only: a visitor reads its own conversations, not who else is in them.
@@ -115,16 +132,16 @@ Conversation.implement({
       type: Contact,
       nullable: true,
       description: 'The contact the visitor identified as, if any. Agents and API keys only.',
-      resolve: async (conversation, _args, context) =>
+      resolve: async (conversation, _args, context, info) =>
         conversation.contactId === null
           ? null
-          : ((await contactOfWorkspace(context, conversation.contactId)) ?? null),
+          : ((await contactOfWorkspace(context, info, conversation.contactId)) ?? null),
     }),
     visitor: t.withAuth({ workspace: true }).field({
       type: Visitor,
       description: 'The browser that started the conversation. Agents and API keys only.',
-      resolve: async (conversation, _args, context) => {
-        const visitor = await visitorOfWorkspace(context, conversation.visitorId);
+      resolve: async (conversation, _args, context, info) => {
+        const visitor = await visitorOfWorkspace(context, info, conversation.visitorId);
         if (visitor === undefined) throw notFound('visitor');
         return visitor;
       },
@@ -133,29 +150,31 @@ Conversation.implement({
       type: Message,
       nullable: true,
       description: 'The newest message, by either side. Agents and API keys only.',
-      resolve: async (conversation, _args, context) =>
-        (await lastMessageOf(context, conversation.id)) ?? null,
+      resolve: async (conversation, _args, context, info) =>
+        (await lastMessageOf(context, info, conversation.id)) ?? null,
     }),
     unreadCount: t.withAuth({ workspace: true }).int({
       description:
         'For an agent, how many visitor messages came after its own read mark (`markConversationRead`; all of them before its first): each agent has its own count. For an API key, which reads no conversation, how many came after the last agent message. Agents and API keys only.',
-      resolve: async (conversation, _args, context) =>
-        (await unreadCountOf(context, unreadKey(context, conversation.id))) ?? 0,
+      resolve: async (conversation, _args, context, info) =>
+        (await unreadCountOf(context, info, unreadKey(context, conversation.id))) ?? 0,
     }),
   }),
 });
 
 async function seqInConversation(
   context: Context,
+  info: GraphQLResolveInfo,
   conversation: ConversationModel,
   messageId: string,
 ): Promise<string> {
-  const seq = isUuid(messageId)
-    ? await findConversationMessageSeq(context.db, conversation.id, messageId)
+  const position = isUuid(messageId)
+    ? await messagePositionOf(context, info, messageId)
     : undefined;
-  if (seq === undefined)
+  if (position === undefined || position.conversationId !== conversation.id) {
     throw badUserInput('before', 'before must be a message id of this conversation.');
-  return seq;
+  }
+  return position.seq;
 }
 
 export const ConversationAssignee = builder.enumType('ConversationAssignee', {
@@ -168,30 +187,27 @@ export const ConversationAssignee = builder.enumType('ConversationAssignee', {
 });
 
 builder.queryField('conversations', (t) =>
-  t.withAuth({ workspace: true }).connection(
-    {
-      type: Conversation,
-      description:
-        'The workspace’s conversations, most recent activity (newest message) first; `status` keeps only open or closed ones, `assignee` only those of the asking agent or of no one (ALL when absent). Pages forward with `first` and `after`, backward with `last` and `before`.',
-      args: {
-        status: t.arg({ type: ConversationStatus }),
-        assignee: t.arg({ type: ConversationAssignee }),
-      },
-      resolve: (_root, args, context) => {
-        const status = args.status ?? null;
-        const assignee = assigneeFilter(context, args.assignee ?? 'ALL');
-        return keysetPage(args, (window) =>
-          listWorkspaceConversations(context.db, context.principal.workspaceId, {
-            status,
-            assignee,
-            window,
-          }),
-        );
-      },
+  t.withAuth({ workspace: true }).field({
+    type: ConversationConnection,
+    description:
+      'The workspace’s conversations, most recent activity (newest message) first; `status` keeps only open or closed ones, `assignee` only those of the asking agent or of no one (ALL when absent). Pages forward with `first` and `after`, backward with `last` and `before`.',
+    args: {
+      ...t.arg.connectionArgs(),
+      status: t.arg({ type: ConversationStatus }),
+      assignee: t.arg({ type: ConversationAssignee }),
     },
-    { name: 'ConversationConnection' },
-    { name: 'ConversationEdge' },
-  ),
+    resolve: (_root, args, context) => {
+      const status = args.status ?? null;
+      const assignee = assigneeFilter(context, args.assignee ?? 'ALL');
+      return keysetPage(args, (window) =>
+        listWorkspaceConversations(context.db, context.principal.workspaceId, {
+          status,
+          assignee,
+          window,
+        }),
+      );
+    },
+  }),
 );
 
 function assigneeFilter(context: Context, assignee: 'ALL' | 'ME' | 'UNASSIGNED'): AssigneeFilter {

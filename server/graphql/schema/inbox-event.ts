@@ -53,41 +53,43 @@ const InboxEvent = builder.objectRef<InboxEventModel>('InboxEvent').implement({
       type: Conversation,
       nullable: true,
       description: 'Set for conversation and message events.',
-      resolve: async (event, _args, context) =>
+      resolve: async (event, _args, context, info) =>
         event.conversationId === null
           ? null
-          : ((await conversationOfWorkspace(context, event.conversationId)) ?? null),
+          : ((await conversationOfWorkspace(context, info, event.conversationId)) ?? null),
     }),
     message: t.field({
       type: Message,
       nullable: true,
       description: 'Set for MESSAGE_ADDED.',
-      resolve: async (event, _args, context) =>
+      resolve: async (event, _args, context, info) =>
         event.messageId === null
           ? null
-          : ((await messageOfWorkspace(context, event.messageId)) ?? null),
+          : ((await messageOfWorkspace(context, info, event.messageId)) ?? null),
     }),
     contact: t.field({
       type: Contact,
       nullable: true,
       description:
         'For VISITOR_IDENTIFIED the contact with its email and name; otherwise the conversation’s contact, if it has one.',
-      resolve: async (event, _args, context) => {
+      resolve: async (event, _args, context, info) => {
         let contactId = event.contactId;
         if (contactId === null && event.conversationId !== null) {
-          const conversation = await conversationOfWorkspace(context, event.conversationId);
+          const conversation = await conversationOfWorkspace(context, info, event.conversationId);
           contactId = conversation?.contactId ?? null;
         }
-        return contactId === null ? null : ((await contactOfWorkspace(context, contactId)) ?? null);
+        return contactId === null
+          ? null
+          : ((await contactOfWorkspace(context, info, contactId)) ?? null);
       },
     }),
     visitor: t.field({
       type: Visitor,
       nullable: true,
-      resolve: async (event, _args, context) =>
+      resolve: async (event, _args, context, info) =>
         event.visitorId === null
           ? null
-          : ((await visitorOfWorkspace(context, event.visitorId)) ?? null),
+          : ((await visitorOfWorkspace(context, info, event.visitorId)) ?? null),
     }),
   }),
 });

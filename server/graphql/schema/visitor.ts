@@ -1,6 +1,9 @@
 import { admissionGuards } from '../../access/rate-limit.ts';
 import { visitorScope } from '../../access/visitor-scope.ts';
-import { listScopeConversations } from '../../conversations/conversations.ts';
+import {
+  listScopeConversations,
+  listVisitorsConversations,
+} from '../../conversations/conversations.ts';
 import { resetVisitor } from '../../identity/end-sessions.ts';
 import {
   type IdentifiedContact as IdentifiedContactModel,
@@ -9,8 +12,13 @@ import {
 } from '../../identity/identify.ts';
 import { parseEmail, parseName } from '../../identity/identity-input.ts';
 import { loadVisitor, type VisitorModel } from '../../identity/visitors.ts';
+import { batchLoader } from '../batch.ts';
 import { builder } from '../builder.ts';
 import { Conversation } from './conversation.ts';
+
+const conversationsOfVisitor = batchLoader((context, visitorIds) =>
+  listVisitorsConversations(context.db, visitorIds),
+);
 
 export const Visitor = builder.objectRef<VisitorModel>('Visitor').implement({
   description: 'A browser that joined with a visitorId. The visitorId itself is never shown.',
@@ -39,14 +47,11 @@ export const Visitor = builder.objectRef<VisitorModel>('Visitor').implement({
       type: [Conversation],
       description:
         'The visitor’s conversations, newest first. A verified visitor asking about itself also gets those of its contact’s other verified visitors (its other devices).',
-      resolve: (visitor, _args, context) =>
-        listScopeConversations(
-          context.db,
-          // Agents reading a visitor see that visitor's own conversations.
-          context.visitorSession?.visitor.id === visitor.id
-            ? visitorScope(visitor)
-            : { kind: 'visitor', visitorId: visitor.id },
-        ),
+      resolve: async (visitor, _args, context, info) =>
+        context.visitorSession?.visitor.id === visitor.id
+          ? listScopeConversations(context.db, visitorScope(visitor))
+          : // Agents reading visitors see each visitor's own conversations, read for all at once.
+            ((await conversationsOfVisitor(context, info, visitor.id)) ?? []),
     }),
   }),
 });

@@ -1,0 +1,160 @@
+import { describe, expect, it } from 'vitest';
+import {
+  createSite,
+  newVisitorId,
+  type Result,
+  type Subscription,
+  sharedTestServer,
+  type TestSite,
+  uniqueEmail,
+} from '../test/harness.ts';
+import { LogCapture } from '../test/log-capture.ts';
+
+// At trace the server logs every SQL statement it runs: these tests count them.
+const log = new LogCapture();
+const server = sharedTestServer({}, { logger: log.logger('trace') });
+
+const SEND = `mutation ($body: String!, $id: ID!) {
+  sendMessage(input: { body: $body, clientMessageId: $id }) { id conversationId }
+}`;
+// Every field of a row that reads more than the row: each must cost one statement for the list.
+const CONVERSATIONS = `{
+  conversations(first: 50) {
+    edges { node {
+      id identityVerified unreadCount
+      messages(last: 1) { body }
+      lastMessage { body }
+      visitor { id email conversations { id } }
+      contact {
+        email
+        visitors(first: 5) { edges { node { id conversations { id } } } }
+        conversations(first: 5) { edges { node { id messages { body } } } }
+      }
+    } }
+  }
+}`;
+const INBOX = `subscription {
+  inboxEvents {
+    kind
+    conversation {
+      id status identityVerified unreadCount
+      lastMessage { body }
+      messages(last: 5) { body }
+      contact { id email }
+      visitor { id conversations { id } }
+    }
+    message { body }
+    contact { email }
+    visitor { id identityVerified }
+  }
+}`;
+
+/** The SQL statements the server ran while `run` ran. */
+async function statementsOf(run: () => Promise<unknown>): Promise<string[]> {
+  const before = log.statements().length;
+  await run();
+  return log.statements().slice(before);
+}
+
+/** A workspace with `count` identified visitors, each with a conversation of two messages. */
+async function siteWithConversations(count: number): Promise<TestSite> {
+  const site = await createSite(server);
+  await Promise.all(
+    Array.from({ length: count }, async (_, i) => {
+      const socket = await server.join({
+        siteId: site.siteId,
+        visitorId: newVisitorId(),
+        email: uniqueEmail(`v${i}`),
+      });
+      for (const body of [`first ${i}`, `second ${i}`]) {
+        const sent = await socket.execute(SEND, { body, id: body.replace(' ', '-') });
+        expect(sent.errors).toBeUndefined();
+      }
+    }),
+  );
+  return site;
+}
+
+/** Runs the query as the site's API key; a request just before keeps its `lastUsedAt` write out. */
+async function measuredQuery(site: TestSite, query: string) {
+  await server.http('{ __typename }', {}, site.apiKey);
+  let result: Result | undefined;
+  const statements = await statementsOf(async () => {
+    result = await server.http(query, {}, site.apiKey);
+  });
+  expect(result?.errors).toBeUndefined();
+  return { statements, data: result?.data };
+}
+
+describe('a list costs the statements of one row', () => {
+  it('conversations with their messages, visitors, contacts and the contacts’ lists', async () => {
+    const one = await siteWithConversations(1);
+    const many = await siteWithConversations(8);
+    const ofOne = await measuredQuery(one, CONVERSATIONS);
+    const ofMany = await measuredQuery(many, CONVERSATIONS);
+
+    expect(ofMany.data?.conversations.edges).toHaveLength(8);
+    for (const { node } of ofMany.data?.conversations.edges ?? []) {
+      const i = /^second (\d+)$/.exec(node.lastMessage.body)?.[1];
+      expect(node.messages).toEqual([{ body: `second ${i}` }]);
+      expect(node.visitor.conversations).toEqual([{ id: node.id }]);
+      expect(node.contact.visitors.edges).toEqual([
+        { node: { id: node.visitor.id, conversations: [{ id: node.id }] } },
+      ]);
+      expect(node.contact.conversations.edges).toEqual([
+        { node: { id: node.id, messages: [{ body: `first ${i}` }, { body: `second ${i}` }] } },
+      ]);
+    }
+    expect(ofMany.statements).toHaveLength(ofOne.statements.length);
+  });
+});
+
+describe('an inbox event costs the statements of one subscriber', () => {
+  /** A workspace whose agent has its inbox open in `tabs` tabs, each its own socket. */
+  async function watchedSite(tabs: number) {
+    const site = await createSite(server);
+    const inboxes: Subscription[] = [];
+    for (let i = 0; i < tabs; i++) {
+      const socket = await server.connect(site.agentToken);
+      inboxes.push(socket.subscribe(INBOX));
+      // Operations on one socket are handled in order: once this answers, the subscription listens.
+      await socket.execute('{ __typename }');
+    }
+    const email = uniqueEmail();
+    const visitor = await server.join({ siteId: site.siteId, visitorId: newVisitorId(), email });
+    // Once every inbox has the identify at join, no subscription is still starting.
+    for (const inbox of inboxes) {
+      expect((await inbox.next()).data?.inboxEvents.kind).toBe('VISITOR_IDENTIFIED');
+    }
+    return { inboxes, visitor, email };
+  }
+
+  it('a visitor’s first message reaches 1 or 4 subscribers for the same statements', async () => {
+    const costs: number[] = [];
+    for (const tabs of [1, 4]) {
+      const { inboxes, visitor, email } = await watchedSite(tabs);
+      const received: Result[] = [];
+      const statements = await statementsOf(async () => {
+        const sent = await visitor.execute(SEND, { body: 'Hello', id: 'hello' });
+        expect(sent.errors).toBeUndefined();
+        for (const inbox of inboxes) received.push(await inbox.next(), await inbox.next());
+      });
+      costs.push(statements.length);
+      for (const [i, result] of received.entries()) {
+        expect(result.errors).toBeUndefined();
+        const event = result.data?.inboxEvents;
+        expect(event.kind).toBe(i % 2 === 0 ? 'CONVERSATION_CREATED' : 'MESSAGE_ADDED');
+        expect(event.conversation).toMatchObject({
+          status: 'OPEN',
+          unreadCount: 1,
+          lastMessage: { body: 'Hello' },
+          messages: [{ body: 'Hello' }],
+          contact: { email },
+          visitor: { conversations: [{ id: event.conversation.id }] },
+        });
+        expect(event.contact).toEqual({ email });
+      }
+    }
+    expect(costs[1]).toBe(costs[0]);
+  });
+});
