@@ -13,7 +13,7 @@ import { batchLoader, listLoader } from '../batch.ts';
 import { builder } from '../builder.ts';
 import { keysetPage } from '../pagination.ts';
 import { workspaceRowField } from '../workspace-row.ts';
-import { Conversation, ConversationConnection } from './conversation.ts';
+import { ConversationConnection } from './conversation.ts';
 import { Visitor } from './visitor.ts';
 
 const visitorsOfContact = listLoader((context, contactIds, window: KeysetWindow) =>
