@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Page, WebSocketRoute } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_DIST_DIR } from '../server/config.ts';
-import { uniqueEmail } from '../server/test/harness.ts';
+import { newVisitorId, uniqueEmail } from '../server/test/harness.ts';
 import { INBOX_BUILD_DIR, INBOX_CONTENT_SECURITY_POLICY } from '../server/web/inbox.ts';
 import { browserSuite } from '../test/browser/fixture.ts';
 import { graphql, logIn, screenshot, watchedPages, workspaceWithAgent } from './test/support.ts';
@@ -234,6 +234,55 @@ describe('the agent inbox in Chromium', () => {
 
     await rows.filter({ hasText: 'Customer 7' }).first().getByRole('link').click();
     await page.getByRole('heading', { name: 'Customer 7', exact: true }).waitFor();
+  });
+
+  it('shows a contact’s conversations a page at a time', async () => {
+    const { workspace, agent } = await workspaceWithAgent(suite.server);
+    const email = uniqueEmail('regular');
+    const login = await graphql(
+      suite.server,
+      null,
+      'mutation($email: String!, $password: String!) { login(email: $email, password: $password) { token } }',
+      { email: agent.email, password: agent.password },
+    );
+    const token: string = login.data.login.token;
+    // 22 conversations, from two devices (a visitor may send 20 messages in 10 s): each closed
+    // by the agent, so the next message opens another.
+    for (const device of [1, 2]) {
+      const socket = await suite.server.join({
+        siteId: workspace.siteId,
+        visitorId: newVisitorId(),
+        email,
+        name: 'Regular Customer',
+      });
+      for (let i = 1; i <= 11; i++) {
+        const sent = await socket.execute(
+          'mutation($input: SendMessageInput!) { sendMessage(input: $input) { conversationId } }',
+          { input: { body: `Visit ${device}.${i}`, clientMessageId: `visit-${i}` } },
+        );
+        const closed = await graphql(
+          suite.server,
+          token,
+          'mutation($id: ID!) { closeConversation(id: $id) { id } }',
+          { id: sent.data?.sendMessage.conversationId },
+        );
+        expect(closed.errors).toBeUndefined();
+      }
+    }
+
+    const page = await agentPage();
+    await logIn(page, suite.server.origin, agent);
+    await page.getByRole('link', { name: 'Contacts' }).click();
+    await page.locator('.contact-row', { hasText: 'Regular Customer' }).getByRole('link').click();
+    const detail = page.getByRole('region', { name: 'Contact' });
+    const links = detail.locator('.other-link');
+    await links.first().waitFor();
+    await expect.poll(() => links.count()).toBe(20);
+    expect(await links.first().locator('.last').textContent()).toBe('Visit 2.11');
+    await detail.getByRole('button', { name: 'Load more' }).click();
+    await expect.poll(() => links.count()).toBe(22);
+    expect(await links.last().locator('.last').textContent()).toBe('Visit 1.1');
+    expect(await detail.getByRole('button', { name: 'Load more' }).count()).toBe(0);
   });
 
   it('shows Verified only for a visitor identified with a signed identity token', async () => {

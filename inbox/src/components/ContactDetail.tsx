@@ -22,7 +22,7 @@ export function ContactDetail(props: { contactId: string }) {
           : 'Unverified: no signed identity token has vouched for this email yet.'}
       </p>
       <ContactDates contact={contact} />
-      <OtherConversations conversations={contact.conversations} title="Conversations" />
+      <OtherConversations contactId={contact.id} title="Conversations" />
     </section>
   );
 }

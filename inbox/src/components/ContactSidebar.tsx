@@ -54,9 +54,7 @@ function ContactDetails(props: { contactId: string; conversationId: string }) {
     <>
       <ErrorMessage error={result.error ? toInboxError(result.error) : null} />
       <ContactDates contact={contact} />
-      <OtherConversations
-        conversations={contact.conversations.filter((c) => c.id !== props.conversationId)}
-      />
+      <OtherConversations contactId={props.contactId} exceptId={props.conversationId} />
     </>
   );
 }

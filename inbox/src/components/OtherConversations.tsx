@@ -1,37 +1,40 @@
 import { formatTime } from '../format.ts';
-import type { ConversationSummary } from '../fragments.ts';
+import { useContactConversations } from '../hooks/useContact.ts';
 import { Link } from '../router.tsx';
+import { PagedRows } from './PagedRows.tsx';
 
-/** A contact's conversations as links, newest first. */
+/** A contact's conversations as links, newest first, but the one `exceptId` names. */
 export function OtherConversations(props: {
-  conversations: readonly ConversationSummary[];
+  contactId: string;
+  exceptId?: string;
   title?: string;
 }) {
+  const list = useContactConversations(props.contactId);
+  const shown = { ...list, rows: list.rows.filter((row) => row.id !== props.exceptId) };
   return (
     <section className="other-conversations">
       <h4>{props.title ?? 'Other conversations'}</h4>
-      {props.conversations.length === 0 ? (
-        <p className="empty">None.</p>
-      ) : (
-        <ul>
-          {props.conversations.map((conversation) => (
-            <li key={conversation.id}>
-              <Link
-                className="other-link"
-                to={{ page: 'conversations', conversationId: conversation.id }}
-              >
-                <span className="last">{conversation.lastMessage?.body ?? 'No messages yet'}</span>
-                <span className="meta">
-                  {conversation.status === 'OPEN' ? 'Open' : 'Closed'} ·{' '}
-                  <time dateTime={conversation.lastActivityAt}>
-                    {formatTime(conversation.lastActivityAt)}
-                  </time>
-                </span>
-              </Link>
-            </li>
-          ))}
-        </ul>
-      )}
+      <PagedRows
+        list={shown}
+        selectedId={null}
+        empty="None."
+        row={(conversation) => (
+          <li>
+            <Link
+              className="other-link"
+              to={{ page: 'conversations', conversationId: conversation.id }}
+            >
+              <span className="last">{conversation.lastMessage?.body ?? 'No messages yet'}</span>
+              <span className="meta">
+                {conversation.status === 'OPEN' ? 'Open' : 'Closed'} ·{' '}
+                <time dateTime={conversation.lastActivityAt}>
+                  {formatTime(conversation.lastActivityAt)}
+                </time>
+              </span>
+            </Link>
+          </li>
+        )}
+      />
     </section>
   );
 }
