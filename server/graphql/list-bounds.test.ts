@@ -190,5 +190,6 @@ describe('Contact.conversations and Contact.visitors', () => {
       );
       expect([codeOf(refused), fieldOf(refused)]).toEqual(['BAD_USER_INPUT', field]);
     }
-  });
+    // Two workspaces of three devices each: seconds on a loaded machine.
+  }, 60_000);
 });
