@@ -6,7 +6,14 @@ import { DEFAULT_DIST_DIR } from '../server/config.ts';
 import { newVisitorId, uniqueEmail } from '../server/test/harness.ts';
 import { INBOX_BUILD_DIR, INBOX_CONTENT_SECURITY_POLICY } from '../server/web/inbox.ts';
 import { browserSuite } from '../test/browser/fixture.ts';
-import { graphql, logIn, screenshot, watchedPages, workspaceWithAgent } from './test/support.ts';
+import {
+  graphql,
+  logIn,
+  screenshot,
+  sessionToken,
+  watchedPages,
+  workspaceWithAgent,
+} from './test/support.ts';
 import type { Visitor } from './test/visitor.ts';
 import { widgetVisitor } from './test/widget-visitor.ts';
 
@@ -239,13 +246,7 @@ describe('the agent inbox in Chromium', () => {
   it('shows a contact’s conversations a page at a time', async () => {
     const { workspace, agent } = await workspaceWithAgent(suite.server);
     const email = uniqueEmail('regular');
-    const login = await graphql(
-      suite.server,
-      null,
-      'mutation($email: String!, $password: String!) { login(email: $email, password: $password) { token } }',
-      { email: agent.email, password: agent.password },
-    );
-    const token: string = login.data.login.token;
+    const token = await sessionToken(suite.server, agent);
     // 22 conversations, from two devices (a visitor may send 20 messages in 10 s): each closed
     // by the agent, so the next message opens another.
     for (const device of [1, 2]) {
@@ -398,13 +399,7 @@ describe('the agent inbox in Chromium', () => {
     const { workspace, agent } = await workspaceWithAgent(suite.server);
     const sam = await visitor(workspace.siteId);
     await sam.send('The very first message.');
-    const login = await graphql(
-      suite.server,
-      null,
-      'mutation($email: String!, $password: String!) { login(email: $email, password: $password) { token } }',
-      { email: agent.email, password: agent.password },
-    );
-    const token: string = login.data.login.token;
+    const token = await sessionToken(suite.server, agent);
     const list = await graphql(suite.server, token, '{ conversations { edges { node { id } } } }');
     const conversationId: string = list.data.conversations.edges[0].node.id;
     for (let i = 1; i <= 40; i++) {

@@ -247,19 +247,20 @@ export async function loadVisitor(db: Executor, visitor: VisitorRef): Promise<Vi
   );
 }
 
+/** What a visitor's API model is made of ({@link toVisitor}), and `created_at`, lists' order. */
+const VISITOR_MODEL_COLUMNS = [
+  'visitors.id',
+  'visitors.workspace_id',
+  'visitors.contact_id',
+  'visitors.identity_verified_until',
+  'visitors.created_at',
+] as const;
+
 function visitorsWithContacts(db: Executor) {
   return db
     .selectFrom('visitors')
     .leftJoin('contacts', 'contacts.id', 'visitors.contact_id')
-    .select([
-      'visitors.id',
-      'visitors.workspace_id',
-      'visitors.contact_id',
-      'visitors.identity_verified_until',
-      'visitors.created_at',
-      'contacts.email',
-      'contacts.name',
-    ]);
+    .select([...VISITOR_MODEL_COLUMNS, 'contacts.email', 'contacts.name']);
 }
 
 type VisitorWithContact = Awaited<
@@ -304,13 +305,7 @@ export async function listContactsVisitors(
         readWindow(
           eb
             .selectFrom('visitors')
-            .select([
-              'visitors.id',
-              'visitors.workspace_id',
-              'visitors.contact_id',
-              'visitors.identity_verified_until',
-              'visitors.created_at',
-            ])
+            .select(VISITOR_MODEL_COLUMNS)
             .select(microsOf('visitors.created_at').as('position_micros'))
             .whereRef('visitors.contact_id', '=', 'contacts.id'),
           'visitors.created_at',

@@ -12,10 +12,10 @@ builder.objectField(Conversation, 'assignee', (t) =>
     type: Agent,
     nullable: true,
     description: 'The agent it is assigned to; null when unassigned. Agents and API keys only.',
-    resolve: async (conversation, _args, context) =>
+    resolve: async (conversation, _args, context, info) =>
       conversation.assigneeAgentId === null
         ? null
-        : ((await agentOfWorkspace(context, conversation.assigneeAgentId)) ?? null),
+        : ((await agentOfWorkspace(context, info, conversation.assigneeAgentId)) ?? null),
   }),
 );
 

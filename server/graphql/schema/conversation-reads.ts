@@ -37,8 +37,8 @@ builder.subscriptionField('conversationsRead', (t) =>
       'The signed-in agent’s read marks as they move, from any of its sessions: each is the conversation it read, with the agent’s `unreadCount` now. Live only: after a reconnect, read the counts again.',
     subscribe: (_root, _args, context) =>
       context.pubsub.subscribe(channels.agentReads(context.principal.agentId)),
-    resolve: async ({ conversationId }, _args, context) => {
-      const conversation = await conversationOfWorkspace(context, conversationId);
+    resolve: async ({ conversationId }, _args, context, info) => {
+      const conversation = await conversationOfWorkspace(context, info, conversationId);
       if (conversation === undefined) throw notFound('conversation');
       return conversation;
     },
