@@ -30,8 +30,8 @@ interface ScopeState<Key, Value> {
  * of a subscription held by a workspace's agent or API key, they batch within the event: every
  * subscriber of the workspace on this process resolving that event shares one query per
  * loader and key, however many subscribe, and each sees what the first one read. The answers
- * live as long as the event does, no longer. So `loadMany` may depend on the context only
- * through `db` and the principal's workspace, which is the same for every sharer.
+ * are kept for seconds, for a bounded number of events. So `loadMany` may depend on the context
+ * only through `db` and the principal's workspace, which is the same for every sharer.
  *
  * `loadMany` receives distinct keys and returns what it found by `keyOf(key)`; a missing key
  * gives undefined.
@@ -130,39 +130,49 @@ export function listLoader<Options, Item>(
     (await load(context, info, { parentId, options })) ?? [];
 }
 
-/** Per event payload, the shared scope of each workspace principal resolving it. */
-const eventScopes = new WeakMap<object, Map<string, object>>();
+/**
+ * How long the answers read for one subscription event stay shared: every subscriber on this
+ * process resolves a live event within moments of the others; one that resolves it later
+ * (a replay after a reconnect) reads afresh.
+ */
+const EVENT_SCOPE_MS = 10_000;
+/** The most events whose answers are kept at once; the oldest go first. */
+const MAX_EVENT_SCOPES = 1_000;
+
+/** Shared scopes by principal and event id, oldest first (a Map keeps insertion order). */
+const eventScopes = new Map<string, { readonly scope: object; readonly until: number }>();
 
 /**
- * What a loader's calls batch (and, when shared, are kept) within: the event being resolved
- * for a workspace principal's subscription (graphql-js hands each event's payload to the
- * resolvers as the root value, the same object for every subscriber it was published to on
- * this process), the operation's context otherwise.
+ * What a loader's calls batch (and, when shared, are kept) within: for a workspace principal's
+ * subscription, the event being resolved (graphql-js hands each event's payload to the
+ * resolvers as the root value), known by its `id` as every subscriber's copy has it; the
+ * operation's context otherwise.
  */
 function scopeOf(
   context: Context,
   info: GraphQLResolveInfo,
 ): { readonly key: object; readonly shared: boolean } {
-  const event: unknown = info.rootValue;
+  const eventId = idOf(info.rootValue);
   const { principal } = context;
-  if (
-    info.operation.operation !== 'subscription' ||
-    principal === null ||
-    typeof event !== 'object' ||
-    event === null
-  ) {
+  if (info.operation.operation !== 'subscription' || principal === null || eventId === null) {
     return { key: context, shared: false };
   }
-  let scopes = eventScopes.get(event);
-  if (scopes === undefined) {
-    scopes = new Map();
-    eventScopes.set(event, scopes);
+  const name = `${principal.kind}:${principal.workspaceId}:${eventId}`;
+  const now = Date.now();
+  const found = eventScopes.get(name);
+  if (found !== undefined && found.until > now) return { key: found.scope, shared: true };
+  eventScopes.delete(name);
+  for (const [oldest, entry] of eventScopes) {
+    if (entry.until > now && eventScopes.size < MAX_EVENT_SCOPES) break;
+    eventScopes.delete(oldest);
   }
-  const name = `${principal.kind}:${principal.workspaceId}`;
-  let scope = scopes.get(name);
-  if (scope === undefined) {
-    scope = {};
-    scopes.set(name, scope);
-  }
+  const scope = {};
+  eventScopes.set(name, { scope, until: now + EVENT_SCOPE_MS });
   return { key: scope, shared: true };
+}
+
+/** The `id` of an event payload, or null when it has none. */
+function idOf(event: unknown): string | null {
+  if (typeof event !== 'object' || event === null || !('id' in event)) return null;
+  return typeof event.id === 'string' ? event.id : null;
 }
