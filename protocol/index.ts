@@ -184,6 +184,10 @@ export const Limits = {
   emailLength: 254,
   /** A display name, in characters. */
   nameLength: 200,
+  /** A workspace's team name, the widget's header, in characters. */
+  teamNameLength: 60,
+  /** A workspace's greeting, shown in an empty conversation, in characters. */
+  greetingLength: 280,
   /**
    * Any string argument, and any string of the join payload, in UTF-16 code units: generous,
    * far above every per-field limit, so that only abuse meets it, and below the 64 KiB a socket

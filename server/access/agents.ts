@@ -109,6 +109,20 @@ export async function listWorkspaceAgents(
   }));
 }
 
+/** The names of these agents, by agent id. */
+export async function findAgentNames(
+  db: Executor,
+  agentIds: readonly string[],
+): Promise<Map<string, string>> {
+  if (agentIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('agents')
+    .select(['id', 'name'])
+    .where('id', 'in', agentIds)
+    .execute();
+  return new Map(rows.map((row) => [row.id, row.name]));
+}
+
 /** The agent of this email (compared as `login` does), if there is one. */
 export async function findAgentByEmail(
   db: Executor,

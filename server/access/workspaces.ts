@@ -53,11 +53,48 @@ export async function findFirstWorkspace(db: Executor): Promise<WorkspaceRow | u
     .executeTakeFirst();
 }
 
+/** What the widget shows of a workspace; null where the widget shows its default. */
+export interface WorkspaceLook {
+  readonly teamName: string | null;
+  readonly greeting: string | null;
+  /** `#rrggbb`, lower-case. */
+  readonly brandColor: string | null;
+}
+
+/** The look of each of these workspaces, by workspace id. */
+export async function findWorkspaceLooks(
+  db: Executor,
+  workspaceIds: readonly string[],
+): Promise<Map<string, WorkspaceLook>> {
+  if (workspaceIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('workspaces')
+    .select(['id', 'team_name', 'greeting', 'brand_color'])
+    .where('id', 'in', workspaceIds)
+    .execute();
+  return new Map(
+    rows.map((row) => [
+      row.id,
+      { teamName: row.team_name, greeting: row.greeting, brandColor: row.brand_color },
+    ]),
+  );
+}
+
 /** The settings `updateWorkspaceSettings` changes; null leaves a setting as it is. */
 export interface WorkspaceSettings {
   readonly requireVerifiedIdentity: boolean | null;
   /** Validated by `parseAllowedOrigins`; empty admits any origin. */
   readonly allowedOrigins: readonly string[] | null;
+  /** Validated by the parsers of `workspace-look.ts`; '' clears the setting. */
+  readonly teamName: string | null;
+  readonly greeting: string | null;
+  readonly brandColor: string | null;
+}
+
+/** A look setting as stored: null leaves it, '' clears it (stored as null). */
+function lookChange<Column extends string>(column: Column, value: string | null) {
+  if (value === null) return {};
+  return { [column]: value === '' ? null : value } as { [key in Column]?: string | null };
 }
 
 /** Changes the workspace's settings; an absent setting stays as it is. */
@@ -71,6 +108,9 @@ export async function updateWorkspaceSettings(
       ? {}
       : { require_verified_identity: settings.requireVerifiedIdentity }),
     ...(settings.allowedOrigins === null ? {} : { allowed_origins: [...settings.allowedOrigins] }),
+    ...lookChange('team_name', settings.teamName),
+    ...lookChange('greeting', settings.greeting),
+    ...lookChange('brand_color', settings.brandColor),
   };
   if (Object.keys(changes).length === 0) {
     return db

@@ -14,6 +14,8 @@ export interface MessageModel {
   readonly seq: string;
   readonly conversationId: string;
   readonly author: MessageAuthor;
+  /** The agent who wrote it; null for a visitor's message. */
+  readonly authorAgentId: string | null;
   readonly body: string;
   /** The id its author's client chose (idempotency per author); null for messages without one. */
   readonly clientMessageId: string | null;
@@ -28,6 +30,7 @@ export function toMessage(row: MessageRow): MessageModel {
     seq: row.seq,
     conversationId: row.conversation_id,
     author: row.author,
+    authorAgentId: row.author_agent_id,
     body: row.body,
     clientMessageId: row.client_message_id,
     createdAt: row.created_at.toISOString(),

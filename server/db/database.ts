@@ -23,6 +23,12 @@ export interface WorkspacesTable {
   require_verified_identity: ColumnType<boolean, boolean | undefined, boolean>;
   /** The origins (`scheme://host[:port]`) whose pages may join; empty admits any origin. */
   allowed_origins: ColumnType<string[], string[] | undefined, string[]>;
+  /** The name the widget's header shows; null for the widget's default. */
+  team_name: string | null;
+  /** What the widget shows in an empty conversation; null for the widget's default. */
+  greeting: string | null;
+  /** `#rrggbb`, lower-case: the widget's launcher, header and buttons; null for the default. */
+  brand_color: string | null;
 }
 
 export interface IdentitySecretsTable {

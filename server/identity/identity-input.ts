@@ -119,7 +119,7 @@ export function parseName(raw: string | null | undefined, field: string): string
 }
 
 /** Whether a format character appears anywhere but as a joiner or tag of an emoji sequence. */
-function hasInvisibleFormatting(name: string): boolean {
+export function hasInvisibleFormatting(name: string): boolean {
   const characters = [...name.replace(EMOJI_TAG_SEQUENCE, '\u{1F3F4}')];
   return characters.some((character, index) => {
     if (!FORMAT_CHARACTER.test(character)) return false;

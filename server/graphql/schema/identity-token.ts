@@ -1,4 +1,11 @@
 import { MAX_ALLOWED_ORIGINS, parseAllowedOrigins } from '../../access/allowed-origins.ts';
+import {
+  MAX_GREETING_LENGTH,
+  MAX_TEAM_NAME_LENGTH,
+  parseBrandColor,
+  parseGreeting,
+  parseTeamName,
+} from '../../access/workspace-look.ts';
 import { updateWorkspaceSettings } from '../../access/workspaces.ts';
 import type { ContactRow, WorkspaceRow } from '../../db/database.ts';
 import { identifyContact } from '../../identity/identify.ts';
@@ -18,7 +25,7 @@ import { Contact } from './contact.ts';
 import { Workspace } from './workspace.ts';
 
 // The integrator's API (identifyContact, createIdentityToken) and the agent's controls of
-// verified identity (rotateIdentitySecret, updateWorkspaceSettings).
+// verified identity (rotateIdentitySecret) and of the workspace (updateWorkspaceSettings).
 
 const IdentifyContactInput = builder.inputType('IdentifyContactInput', {
   fields: (t) => ({
@@ -125,6 +132,15 @@ const UpdateWorkspaceSettingsInput = builder.inputType('UpdateWorkspaceSettingsI
     allowedOrigins: t.stringList({
       description: `The origins whose pages may join as visitors, like \`https://app.example.com\` (http or https, a host, an optional port, no path); at most ${MAX_ALLOWED_ORIGINS}. Replaces the list; empty admits any origin.`,
     }),
+    teamName: t.string({
+      description: `The widget header’s name: one line of at most ${MAX_TEAM_NAME_LENGTH} characters, trimmed; blank clears it.`,
+    }),
+    greeting: t.string({
+      description: `What the widget shows in an empty conversation: at most ${MAX_GREETING_LENGTH} characters, line breaks allowed, trimmed; blank clears it.`,
+    }),
+    brandColor: t.string({
+      description: 'The widget’s colour as `#rrggbb`; blank clears it.',
+    }),
   }),
 });
 
@@ -138,7 +154,19 @@ builder.mutationField('updateWorkspaceSettings', (t) =>
       return updateWorkspaceSettings(context.db, context.principal.workspaceId, {
         requireVerifiedIdentity: input.requireVerifiedIdentity ?? null,
         allowedOrigins: origins && parseAllowedOrigins(origins, 'input.allowedOrigins'),
+        teamName: givenSetting(input.teamName, parseTeamName, 'input.teamName'),
+        greeting: givenSetting(input.greeting, parseGreeting, 'input.greeting'),
+        brandColor: givenSetting(input.brandColor, parseBrandColor, 'input.brandColor'),
       });
     },
   }),
 );
+
+/** A setting the input may leave out: null leaves it as it is, anything else is parsed. */
+function givenSetting(
+  value: string | null | undefined,
+  parse: (raw: string, field: string) => string,
+  field: string,
+): string | null {
+  return value === null || value === undefined ? null : parse(value, field);
+}

@@ -1,11 +1,15 @@
 import { isUuid } from '../../../protocol/index.ts';
+import { findAgentNames } from '../../access/agents.ts';
 import { enforceRateLimit } from '../../access/rate-limit.ts';
 import { parseClientMessageId, parseMessageBody } from '../../conversations/message-input.ts';
 import type { MessageModel } from '../../conversations/messages.ts';
 import { replyToConversation } from '../../conversations/reply.ts';
 import { sendVisitorMessage } from '../../conversations/send-message.ts';
 import { notFound } from '../../errors.ts';
+import { batchLoader } from '../batch.ts';
 import { builder } from '../builder.ts';
+
+const nameOfAgent = batchLoader((context, agentIds) => findAgentNames(context.db, agentIds));
 
 export const MessageAuthor = builder.enumType('MessageAuthor', {
   description: 'Which side of the conversation wrote a message.',
@@ -20,6 +24,15 @@ export const Message = builder.objectRef<MessageModel>('Message').implement({
     id: t.exposeID('id'),
     conversationId: t.exposeID('conversationId'),
     author: t.field({ type: MessageAuthor, resolve: (message) => message.author }),
+    authorName: t.string({
+      nullable: true,
+      description:
+        'The name of the agent who wrote it, as the widget shows it; null for a visitor’s message.',
+      resolve: async (message, _args, context, info) =>
+        message.authorAgentId === null
+          ? null
+          : ((await nameOfAgent(context, info, message.authorAgentId)) ?? null),
+    }),
     body: t.exposeString('body', { description: 'Plain text. Render it as text, never as HTML.' }),
     clientMessageId: t.exposeID('clientMessageId', {
       nullable: true,

@@ -15,6 +15,7 @@ import { loadVisitor, type VisitorModel } from '../../identity/visitors.ts';
 import { batchLoader } from '../batch.ts';
 import { builder } from '../builder.ts';
 import { Conversation } from './conversation.ts';
+import { lookOfWorkspace, WorkspaceLook } from './workspace.ts';
 
 const conversationsOfVisitor = batchLoader((context, visitorIds) =>
   listVisitorsConversations(context.db, visitorIds),
@@ -42,6 +43,16 @@ export const Visitor = builder.objectRef<VisitorModel>('Visitor').implement({
       description:
         'Whether the visitor identified with a valid identity token whose `exp` has not passed yet; only then does it see its contact’s conversations from other devices. A fresh token extends it.',
       resolve: (visitor) => visitor.identityVerified,
+    }),
+    workspace: t.field({
+      type: WorkspaceLook,
+      description:
+        'What the widget shows of the visitor’s workspace: read with the visitor, so the widget needs no other round trip.',
+      resolve: async (visitor, _args, context, info) => {
+        const look = await lookOfWorkspace(context, info, visitor.workspaceId);
+        if (look === undefined) throw new Error('The visitor’s workspace is gone.');
+        return look;
+      },
     }),
     conversations: t.field({
       type: [Conversation],
