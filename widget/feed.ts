@@ -5,7 +5,7 @@
 import { ErrorCode } from '../protocol/index.ts';
 import type { Connection } from './client.ts';
 import type { Link } from './link.ts';
-import { VISITOR_EVENTS_SUBSCRIPTION, VISITOR_QUERY } from './operations.ts';
+import { type Look, VISITOR_EVENTS_SUBSCRIPTION, VISITOR_QUERY } from './operations.ts';
 import type { StoredMessage } from './storage.ts';
 import type { Thread } from './thread.ts';
 
@@ -20,6 +20,8 @@ export interface FeedOptions {
   readonly thread: Thread;
   /** The visitor query answered: the server's view of the identity. */
   readonly learned: (server: ServerIdentity) => void;
+  /** The visitor query answered: the workspace's team name, greeting and colour. */
+  readonly lookLearned: (look: Look) => void;
   /** The thread changed. */
   readonly changed: () => void;
   /** A message new to this page arrived live. */
@@ -35,7 +37,8 @@ export class Feed {
   }
 
   /**
-   * Loads the visitor (identity and history) and follows its events from the last message.
+   * Loads the visitor (identity, history and its workspace's look) and follows its events from
+   * the last message.
    * Run at every connect, and after a verified identify: the visitor now sees its contact's
    * conversations from other devices. Returns false when a newer connection took over.
    */
@@ -45,6 +48,7 @@ export class Feed {
       const { visitor } = await connection.execute('query', VISITOR_QUERY, {});
       if (!link.isCurrent(generation)) return false;
       this.#options.learned({ identified: visitor.identified, email: visitor.email });
+      this.#options.lookLearned(visitor.workspace);
       const history = visitor.conversations.flatMap((conversation) => conversation.messages);
       for (const message of history) thread.add(message);
     } catch {

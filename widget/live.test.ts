@@ -82,10 +82,10 @@ describe('the widget in Chromium: live', () => {
     await ui.launcher.click();
     await shownAsSent(page, 'Tracking number: 42.');
     expect(await ui.launcher.getAttribute('aria-label')).toBe('Chat');
-    expect(await ui.messages.allTextContents()).toEqual([
+    expect(await ui.said.allTextContents()).toEqual([
       'You: Is my order on its way?',
-      'Agent: Yes, it ships today.',
-      'Agent: Tracking number: 42.',
+      'Alex Agent: Yes, it ships today.',
+      'Alex Agent: Tracking number: 42.',
     ]);
     await expectNoPageErrors(page);
   });
@@ -153,9 +153,9 @@ describe('the widget in Chromium: live', () => {
     await fixture.context.setOffline(false);
     await shownAsSent(page, 'Typed while offline');
     await shownAsSent(page, 'Reply sent while you were away');
-    expect(await ui.messages.allTextContents()).toEqual([
+    expect(await ui.said.allTextContents()).toEqual([
       'You: Before the cut',
-      'Agent: Reply sent while you were away',
+      'Alex Agent: Reply sent while you were away',
       'You: Typed while offline',
     ]);
     expect(await truth.messagesWithBody('Typed while offline')).toHaveLength(1);
@@ -207,7 +207,7 @@ describe('the widget in Chromium: live', () => {
     proxy.release();
     await expect.poll(states).toEqual(['sent', 'sent', 'sent']);
     expect(await truth.messagesWithBody('On my way')).toHaveLength(3);
-    expect(await widget(laptop).messages.allTextContents()).toEqual([
+    expect(await widget(laptop).said.allTextContents()).toEqual([
       'You: On my way',
       'You: On my way',
       'You: On my way',
@@ -221,7 +221,7 @@ describe('the widget in Chromium: live', () => {
     const ui = widget(page);
     const states = (body: string) =>
       ui.messages
-        .filter({ hasText: new RegExp(`${body}$|${body}Sending…$`) })
+        .filter({ has: page.locator('.bubble', { hasText: new RegExp(`^You: ${body}$`) }) })
         .evaluateAll((items) => items.map((item) => item.getAttribute('data-state')));
     // 22 messages at once: the server takes 20 in any 10 s and answers the 21st RATE_LIMITED.
     const bodies = Array.from({ length: 22 }, (_, index) => `Burst ${index + 1}`);
@@ -236,7 +236,7 @@ describe('the widget in Chromium: live', () => {
 
     // Resent after the server's retryAfterSeconds, with the same clientMessageId.
     await shownAsSent(page, 'Burst 22');
-    expect(await ui.messages.allTextContents()).toEqual(bodies.map((body) => `You: ${body}`));
+    expect(await ui.said.allTextContents()).toEqual(bodies.map((body) => `You: ${body}`));
     for (const body of ['Burst 1', 'Burst 21', 'Burst 22']) {
       expect(await truth.messagesWithBody(body)).toHaveLength(1);
     }

@@ -32,6 +32,9 @@ export type Operation<Data, Variables> = string & {
  */
 export type MessageData = SendMutation['sendMessage'];
 
+/** What the widget shows of its workspace: header, greeting, colours (see ui/brand.ts). */
+export type Look = VisitorQuery['visitor']['workspace'];
+
 /** What `identify` resolves with and the `identified` event carries. */
 export type IdentifyResult = IdentifyMutation['identifyVisitor'];
 
@@ -40,8 +43,9 @@ export type IdentifyResult = IdentifyMutation['identifyVisitor'];
 
 export const VISITOR_QUERY: Operation<VisitorQuery, VisitorQueryVariables> =
   /* GraphQL */ `query Visitor {
-  visitor { id email name identified conversations { id messages {
-    id conversationId author body clientMessageId createdAt } } }
+  visitor { id email name identified workspace { teamName greeting brandColor }
+    conversations { id messages {
+      id conversationId author authorName body clientMessageId createdAt } } }
 }`;
 
 export const IDENTIFY_MUTATION: Operation<IdentifyMutation, IdentifyMutationVariables> =
@@ -51,7 +55,8 @@ export const IDENTIFY_MUTATION: Operation<IdentifyMutation, IdentifyMutationVari
 
 export const SEND_MESSAGE_MUTATION: Operation<SendMutation, SendMutationVariables> =
   /* GraphQL */ `mutation Send($input: SendMessageInput!) {
-  sendMessage(input: $input) { id conversationId author body clientMessageId createdAt }
+  sendMessage(input: $input) {
+    id conversationId author authorName body clientMessageId createdAt }
 }`;
 
 export const RESET_MUTATION: Operation<ResetMutation, ResetMutationVariables> =
@@ -62,5 +67,5 @@ export const VISITOR_EVENTS_SUBSCRIPTION: Operation<
   EventsSubscriptionVariables
 > = /* GraphQL */ `subscription Events($after: ID) {
   visitorEvents(after: $after) { ... on VisitorMessageAdded { message {
-    id conversationId author body clientMessageId createdAt } } }
+    id conversationId author authorName body clientMessageId createdAt } } }
 }`;

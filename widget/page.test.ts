@@ -119,9 +119,9 @@ describe('the widget in Chromium: the host page', () => {
     await shownAsSent(page, '<script>alert(2)</script>');
 
     const expectInert = async () => {
-      expect(await widget(page).messages.allTextContents()).toEqual([
+      expect(await widget(page).said.allTextContents()).toEqual([
         `You: ${hostile}`,
-        `Agent: <script>alert(2)</script>${hostile}`,
+        `Alex Agent: <script>alert(2)</script>${hostile}`,
       ]);
       const elements = await page.evaluate(() => {
         const root = document.querySelector('sonny-chat')?.shadowRoot;

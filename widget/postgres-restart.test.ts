@@ -212,10 +212,10 @@ describe.skipIf(binDir === null)('the widget in Chromium while Postgres restarts
         ...phoneTypedAgain,
       ],
     };
-    expect(await widget(desktop).messages.allTextContents()).toEqual(
+    expect(await widget(desktop).said.allTextContents()).toEqual(
       expectedShown.desktop.map((body) => `You: ${body}`),
     );
-    expect(await widget(phone).messages.allTextContents()).toEqual(
+    expect(await widget(phone).said.allTextContents()).toEqual(
       expectedShown.phone.map((body) => `You: ${body}`),
     );
 

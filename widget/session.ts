@@ -67,6 +67,10 @@ export class Session {
       link: this.#link,
       thread: this.#thread,
       learned: (server) => this.#identity.learned(server),
+      lookLearned: (look) => {
+        this.#store.saveLook(look);
+        this.#view.setLook(look);
+      },
       changed,
       announce,
     });
@@ -92,6 +96,7 @@ export class Session {
         this.#render();
       }
     });
+    this.#view.setLook(this.#store.look());
     this.#view.mount();
     this.#render();
     this.#connect();

@@ -60,9 +60,17 @@ describe('VisitorStore', () => {
       identityTokenExpiresAt: 5,
     });
     store.saveHistory([
-      { id: 'm1', conversationId: 'c1', author: 'VISITOR', body: 'hi', createdAt: 'x' },
+      {
+        id: 'm1',
+        conversationId: 'c1',
+        author: 'VISITOR',
+        authorName: null,
+        body: 'hi',
+        createdAt: 'x',
+      },
     ]);
     store.savePending([{ clientMessageId: 'p1', body: 'yo', createdAt: 'x' }]);
+    store.saveLook({ teamName: 'Acme', greeting: null, brandColor: '#2b59c3' });
     writes.length = 0;
     const next = store.startOver();
     expect(next).not.toBe(first);
@@ -89,13 +97,28 @@ describe('VisitorStore', () => {
     });
   });
 
-  it('ignores malformed history and pending entries', () => {
+  it('ignores malformed history, pending entries and look', () => {
     const { storage } = memoryStorage();
     const store = new VisitorStore('site', storage);
     storage.setItem('sonny:site:history', '{not json');
     storage.setItem('sonny:site:pending', JSON.stringify([{ body: 1 }, 'x']));
+    storage.setItem('sonny:site:look', JSON.stringify({ teamName: 5 }));
     expect(store.history()).toEqual([]);
     expect(store.pending()).toEqual([]);
+    expect(store.look()).toBeNull();
+  });
+
+  it('keeps the workspace’s look, and reads a history cached before names as unnamed', () => {
+    const { storage } = memoryStorage();
+    const store = new VisitorStore('site', storage);
+    expect(store.look()).toBeNull();
+    const look = { teamName: 'Acme', greeting: 'Hi!\nAsk away.', brandColor: '#ffe14d' };
+    store.saveLook(look);
+    expect(new VisitorStore('site', storage).look()).toEqual(look);
+
+    const old = { id: 'm1', conversationId: 'c1', author: 'AGENT', body: 'hi', createdAt: 'x' };
+    storage.setItem('sonny:site:history', JSON.stringify([old]));
+    expect(store.history()).toEqual([{ ...old, authorName: null }]);
   });
 });
 

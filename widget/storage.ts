@@ -9,8 +9,17 @@ export interface StoredMessage {
   readonly id: string;
   readonly conversationId: string;
   readonly author: 'VISITOR' | 'AGENT';
+  /** The agent's name on an agent's message; null on the visitor's. */
+  readonly authorName: string | null;
   readonly body: string;
   readonly createdAt: string;
+}
+
+/** What the widget shows of its workspace, as the visitor query last told it; null: default. */
+export interface StoredLook {
+  readonly teamName: string | null;
+  readonly greeting: string | null;
+  readonly brandColor: string | null;
 }
 
 /** A message typed but not yet acknowledged by the server; resent with the same id. */
@@ -44,6 +53,7 @@ export function storageKeys(siteId: string) {
     identityTokenExpiresAt: `${prefix}identityTokenExpiresAt`,
     history: `${prefix}history`,
     pending: `${prefix}pending`,
+    look: `${prefix}look`,
   } as const;
 }
 
@@ -124,12 +134,32 @@ export class VisitorStore {
   }
 
   history(): StoredMessage[] {
-    return this.#getList(this.keys.history, isStoredMessage);
+    // A history cached before messages had names has none: null until the server's copy.
+    return this.#getList(this.keys.history, isStoredMessage).map((message) => ({
+      ...message,
+      authorName: message.authorName ?? null,
+    }));
   }
 
   saveHistory(messages: readonly StoredMessage[]): void {
     if (messages.length === 0) this.#remove(this.keys.history);
     else this.#set(this.keys.history, JSON.stringify(messages.slice(-HISTORY_LIMIT)));
+  }
+
+  /** The workspace's look shown on the previous page, so the header is right before a join. */
+  look(): StoredLook | null {
+    const raw = this.#get(this.keys.look);
+    if (raw === null) return null;
+    try {
+      const parsed: unknown = JSON.parse(raw);
+      return isStoredLook(parsed) ? parsed : null;
+    } catch {
+      return null;
+    }
+  }
+
+  saveLook(look: StoredLook): void {
+    this.#set(this.keys.look, JSON.stringify(look));
   }
 
   pending(): PendingMessage[] {
@@ -240,12 +270,26 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null;
 }
 
+function isTextOrNull(value: unknown): value is string | null {
+  return value === null || typeof value === 'string';
+}
+
+function isStoredLook(value: unknown): value is StoredLook {
+  return (
+    isRecord(value) &&
+    isTextOrNull(value.teamName) &&
+    isTextOrNull(value.greeting) &&
+    isTextOrNull(value.brandColor)
+  );
+}
+
 function isStoredMessage(value: unknown): value is StoredMessage {
   return (
     isRecord(value) &&
     typeof value.id === 'string' &&
     typeof value.conversationId === 'string' &&
     (value.author === 'VISITOR' || value.author === 'AGENT') &&
+    (value.authorName === undefined || isTextOrNull(value.authorName)) &&
     typeof value.body === 'string' &&
     typeof value.createdAt === 'string'
   );

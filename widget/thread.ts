@@ -4,7 +4,7 @@
  */
 import type { MessageData } from './operations.ts';
 import type { PendingMessage, StoredMessage, VisitorStore } from './storage.ts';
-import type { ViewMessage } from './ui/view.ts';
+import type { ViewMessage } from './ui/message.ts';
 
 export interface Pending extends PendingMessage {
   state: 'pending' | 'failed';
@@ -99,14 +99,18 @@ export class Thread {
     const shown: ViewMessage[] = this.#messages.map((message) => ({
       key: this.#localKeys.get(message.id) ?? message.id,
       author: message.author,
+      authorName: message.authorName,
       body: message.body,
+      createdAt: message.createdAt,
       state: 'sent',
     }));
     for (const message of this.#pending) {
       shown.push({
         key: message.clientMessageId,
         author: 'VISITOR',
+        authorName: null,
         body: message.body,
+        createdAt: message.createdAt,
         state: message.state,
       });
     }

@@ -25,7 +25,7 @@ export type SendMessageInput = {
 export type VisitorQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type VisitorQuery = { readonly visitor: { readonly id: string, readonly email: string | null, readonly name: string | null, readonly identified: boolean, readonly conversations: ReadonlyArray<{ readonly id: string, readonly messages: ReadonlyArray<{ readonly id: string, readonly conversationId: string, readonly author: MessageAuthor, readonly body: string, readonly clientMessageId: string | null, readonly createdAt: string }> }> } };
+export type VisitorQuery = { readonly visitor: { readonly id: string, readonly email: string | null, readonly name: string | null, readonly identified: boolean, readonly workspace: { readonly teamName: string | null, readonly greeting: string | null, readonly brandColor: string | null }, readonly conversations: ReadonlyArray<{ readonly id: string, readonly messages: ReadonlyArray<{ readonly id: string, readonly conversationId: string, readonly author: MessageAuthor, readonly authorName: string | null, readonly body: string, readonly clientMessageId: string | null, readonly createdAt: string }> }> } };
 
 export type IdentifyMutationVariables = Exact<{
   input: IdentifyVisitorInput;
@@ -39,7 +39,7 @@ export type SendMutationVariables = Exact<{
 }>;
 
 
-export type SendMutation = { readonly sendMessage: { readonly id: string, readonly conversationId: string, readonly author: MessageAuthor, readonly body: string, readonly clientMessageId: string | null, readonly createdAt: string } };
+export type SendMutation = { readonly sendMessage: { readonly id: string, readonly conversationId: string, readonly author: MessageAuthor, readonly authorName: string | null, readonly body: string, readonly clientMessageId: string | null, readonly createdAt: string } };
 
 export type ResetMutationVariables = Exact<{ [key: string]: never; }>;
 
@@ -51,4 +51,4 @@ export type EventsSubscriptionVariables = Exact<{
 }>;
 
 
-export type EventsSubscription = { readonly visitorEvents: { readonly message: { readonly id: string, readonly conversationId: string, readonly author: MessageAuthor, readonly body: string, readonly clientMessageId: string | null, readonly createdAt: string } } };
+export type EventsSubscription = { readonly visitorEvents: { readonly message: { readonly id: string, readonly conversationId: string, readonly author: MessageAuthor, readonly authorName: string | null, readonly body: string, readonly clientMessageId: string | null, readonly createdAt: string } } };

@@ -3,7 +3,7 @@
  * `src` and siteId), the host page around it, and locators a user would use. The page is served
  * by the suite's host server (test/browser/host-server.ts), on another origin than the API.
  */
-import type { BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { expect } from 'vitest';
 import type { BrowserSuite } from '../../test/browser/fixture.ts';
 
@@ -126,13 +126,14 @@ export const PHONE_VIEWPORT = { width: 390, height: 844 } as const;
 
 /**
  * A new browser context of the suite (its own localStorage, closed after the test) with the
- * prompt recorder installed.
+ * prompt recorder installed; `options` for the rest (a locale, a time zone).
  */
 export async function newWidgetContext(
   suite: BrowserSuite,
   viewport: { width: number; height: number } = DESKTOP_VIEWPORT,
+  options: BrowserContextOptions = {},
 ): Promise<BrowserContext> {
-  const context = await suite.newContext({ viewport });
+  const context = await suite.newContext({ ...options, viewport });
   await context.addInitScript(PROMPT_RECORDER);
   return context;
 }
@@ -147,8 +148,13 @@ export function widget(page: Page) {
     send: page.getByRole('button', { name: 'Send', exact: true }),
     prompt: page.getByRole('form', { name: 'Get replies by email' }),
     emailInput: page.getByRole('textbox', { name: /Leave your email/ }),
-    /** The messages shown, oldest first, as text (a screen reader's "You: " prefix included). */
+    /** The messages shown, oldest first: each with its sender, its time or its sending state. */
     messages: page.getByRole('log', { name: 'Messages' }).getByRole('listitem'),
+    /**
+     * What each message says, oldest first, as a screen reader reads it: "You: …", or the
+     * agent's name and the text.
+     */
+    said: page.getByRole('log', { name: 'Messages' }).locator('.bubble'),
   };
 }
 

@@ -3,17 +3,11 @@
  * what the controller tells it and reports what the visitor does; it holds no visitor state.
  */
 import { Limits } from '../../protocol/index.ts';
+import type { StoredLook } from '../storage.ts';
+import { paletteOf } from './brand.ts';
 import { h, icon } from './dom.ts';
+import { renderMessage, senderOf, type ViewMessage } from './message.ts';
 import { STYLES } from './styles.ts';
-
-/** One line of the conversation as shown. */
-export interface ViewMessage {
-  /** Stable across the pending → sent transition, so the element (and focus) is kept. */
-  readonly key: string;
-  readonly author: 'VISITOR' | 'AGENT';
-  readonly body: string;
-  readonly state: 'sent' | 'pending' | 'failed';
-}
 
 /** `unavailable`: the server refused the site (unknown siteId, origin not allowed); final. */
 export type ConnectionStatus = 'connecting' | 'online' | 'offline' | 'unavailable';
@@ -26,6 +20,8 @@ export interface ViewHandlers {
   openChanged(open: boolean): void;
 }
 
+const DEFAULT_TITLE = 'Chat with us';
+const DEFAULT_GREETING = 'Ask us anything. We usually reply in a few minutes.';
 const CHAT_ICON = 'M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H8l-4 4V6a2 2 0 0 1 2-2z';
 const STATUS_TEXT: Record<ConnectionStatus, string> = {
   connecting: 'Connecting…',
@@ -37,6 +33,8 @@ const STATUS_TEXT: Record<ConnectionStatus, string> = {
 export class ChatView {
   readonly host: HTMLElement;
   readonly #handlers: ViewHandlers;
+  readonly #root: HTMLDivElement;
+  readonly #title: HTMLHeadingElement;
   readonly #launcher: HTMLButtonElement;
   readonly #badge: HTMLSpanElement;
   readonly #panel: HTMLElement;
@@ -69,7 +67,8 @@ export class ChatView {
     this.#status = h('p', { class: 'status', role: 'status' });
     const close = h('button', { type: 'button', class: 'close', 'aria-label': 'Close chat' }, '×');
     this.#list = h('ol', { class: 'messages', role: 'log', 'aria-label': 'Messages' });
-    this.#empty = h('p', { class: 'empty' }, 'Ask us anything. We usually reply in a few minutes.');
+    this.#empty = h('p', { class: 'empty' });
+    this.#title = h('h2', { id: 'title' });
     this.#email = h('input', {
       id: 'email',
       type: 'email',
@@ -104,13 +103,16 @@ export class ChatView {
     this.#panel = h(
       'section',
       { id: 'panel', class: 'panel', role: 'dialog', 'aria-labelledby': 'title', hidden: true },
-      h('header', {}, h('h2', { id: 'title' }, 'Chat with us'), this.#status, close),
+      // The title and the status stack, each on one line: a long team name ends in an ellipsis.
+      h('header', {}, h('div', { class: 'titles' }, this.#title, this.#status), close),
       this.#list,
       this.#empty,
       this.#prompt,
       composer,
     );
-    shadow.append(h('style', {}, STYLES), h('div', { class: 'root' }, this.#launcher, this.#panel));
+    this.#root = h('div', { class: 'root' }, this.#launcher, this.#panel);
+    shadow.append(h('style', {}, STYLES), this.#root);
+    this.setLook(null);
     this.#renderLauncherLabel();
 
     this.#launcher.addEventListener('click', () => (this.isOpen() ? this.close() : this.open()));
@@ -196,6 +198,19 @@ export class ChatView {
     this.#sendButton.disabled = unavailable;
   }
 
+  /** Shows the workspace's team name, greeting and colours; null parts show the defaults. */
+  setLook(look: StoredLook | null): void {
+    const title = look?.teamName || DEFAULT_TITLE;
+    this.#title.textContent = title;
+    this.#title.title = title;
+    this.#empty.textContent = look?.greeting || DEFAULT_GREETING;
+    const palette = paletteOf(look?.brandColor ?? null);
+    this.#root.style.setProperty('--brand', palette.brand);
+    this.#root.style.setProperty('--on-brand', palette.onBrand);
+    this.#root.style.setProperty('--ring', palette.ring);
+    this.#root.style.setProperty('--brand-text', palette.brandText);
+  }
+
   /** Shows the conversation: elements are kept by key, so nothing already shown re-renders. */
   setMessages(messages: readonly ViewMessage[]): void {
     const atEnd = this.#list.scrollHeight - this.#list.scrollTop - this.#list.clientHeight < 40;
@@ -207,13 +222,16 @@ export class ChatView {
       }
     }
     let previous: HTMLLIElement | null = null;
+    let previousSender: string | null = null;
     for (const message of messages) {
       let item = this.#items.get(message.key);
       if (item === undefined) {
         item = h('li', {});
         this.#items.set(message.key, item);
       }
-      renderMessage(item, message);
+      const sender = senderOf(message);
+      renderMessage(item, message, sender !== previousSender);
+      previousSender = sender;
       const expected: ChildNode | null = previous ? previous.nextSibling : this.#list.firstChild;
       if (expected !== item) this.#list.insertBefore(item, expected);
       previous = item;
@@ -286,28 +304,4 @@ export class ChatView {
   #scrollToEnd(): void {
     this.#list.scrollTop = this.#list.scrollHeight;
   }
-}
-
-function renderMessage(item: HTMLLIElement, message: ViewMessage): void {
-  const className = `message ${message.author === 'VISITOR' ? 'visitor' : 'agent'}${
-    message.state === 'sent' ? '' : ' pending'
-  }`;
-  const state = item.dataset.state;
-  if (item.className === className && state === message.state) return;
-  item.className = className;
-  item.dataset.state = message.state;
-  const who = h('span', { class: 'sr' }, message.author === 'VISITOR' ? 'You: ' : 'Agent: ');
-  const children: Array<Node | string> = [who, message.body];
-  if (message.state === 'pending') children.push(h('span', { class: 'note' }, 'Sending…'));
-  if (message.state === 'failed') {
-    children.push(
-      h(
-        'span',
-        { class: 'note' },
-        'Not sent. ',
-        h('button', { type: 'button', class: 'retry', 'data-retry': message.key }, 'Retry'),
-      ),
-    );
-  }
-  item.replaceChildren(...children);
 }

@@ -62,8 +62,14 @@ export type ReplyToConversationInput = {
 export type UpdateWorkspaceSettingsInput = {
   /** The origins whose pages may join as visitors, like `https://app.example.com` (http or https, a host, an optional port, no path); at most 50. Replaces the list; empty admits any origin. */
   readonly allowedOrigins?: ReadonlyArray<string> | null | undefined;
+  /** The widget’s colour as `#rrggbb`; blank clears it. */
+  readonly brandColor?: string | null | undefined;
+  /** What the widget shows in an empty conversation: at most 280 characters, line breaks allowed, trimmed; blank clears it. */
+  readonly greeting?: string | null | undefined;
   /** When on, an identify without a valid identity token is refused. */
   readonly requireVerifiedIdentity?: boolean | null | undefined;
+  /** The widget header’s name: one line of at most 60 characters, trimmed; blank clears it. */
+  readonly teamName?: string | null | undefined;
 };
 
 export type LogoutMutationVariables = Exact<{ [key: string]: never; }>;
