@@ -175,7 +175,10 @@ describe('an empty conversation', () => {
       const shown = page.getByText('Hi! Ask us anything.');
       await shown.waitFor();
       const place = await shown.evaluate((element) => {
-        const box = element.getBoundingClientRect();
+        // The text itself, not its element, which may stretch over the whole free space.
+        const text = document.createRange();
+        text.selectNodeContents(element);
+        const box = text.getBoundingClientRect();
         const panel = element.closest('[role="dialog"]') as Element;
         const header = panel.querySelector('header')?.getBoundingClientRect();
         const composer = panel.querySelector('form.composer')?.getBoundingClientRect();
