@@ -106,6 +106,9 @@ export const WorkspaceFields = graphql(`
     requireVerifiedIdentity
     identitySecretKid
     allowedOrigins
+    teamName
+    greeting
+    brandColor
   }
 `);
 

@@ -7,6 +7,7 @@ import { ErrorMessage } from './ErrorMessage.tsx';
 import { IdentitySettings } from './IdentitySettings.tsx';
 import { InstallSnippet } from './InstallSnippet.tsx';
 import { NotificationSettings } from './NotificationSettings.tsx';
+import { WidgetLook } from './WidgetLook.tsx';
 
 const SettingsQuery = graphql(`
   query Settings {
@@ -38,6 +39,7 @@ export function SettingsPage() {
       <InstallSnippet siteId={data.workspace.siteId} />
       <IdentitySettings workspace={data.workspace} onChanged={reload} />
       <AllowedOrigins workspace={data.workspace} onChanged={reload} />
+      <WidgetLook workspace={data.workspace} onChanged={reload} />
       <ApiKeys apiKeys={data.apiKeys} onChanged={reload} />
     </div>
   );

@@ -28,6 +28,7 @@ type Documents = {
     "\n  mutation RotateIdentitySecret {\n    rotateIdentitySecret {\n      kid\n      secret\n      previousKidExpiresAt\n    }\n  }\n": typeof types.RotateIdentitySecretDocument,
     "\n  mutation Login($email: String!, $password: String!) {\n    login(email: $email, password: $password) {\n      token\n      expiresAt\n      agent {\n        id\n        email\n        name\n      }\n    }\n  }\n": typeof types.LoginDocument,
     "\n  query Settings {\n    workspace {\n      ...WorkspaceFields\n    }\n    apiKeys {\n      ...ApiKeyFields\n    }\n  }\n": typeof types.SettingsDocument,
+    "\n  mutation UpdateWidgetLook($input: UpdateWorkspaceSettingsInput!) {\n    updateWorkspaceSettings(input: $input) {\n      ...WorkspaceFields\n    }\n  }\n": typeof types.UpdateWidgetLookDocument,
     "\n  subscription InboxEvents($after: ID) {\n    inboxEvents(after: $after) {\n      ...InboxEventFields\n    }\n  }\n": typeof types.InboxEventsDocument,
     "\n  subscription ConversationsRead {\n    conversationsRead {\n      ...ConversationFields\n    }\n  }\n": typeof types.ConversationsReadDocument,
     "\n  fragment MessageFields on Message {\n    id\n    conversationId\n    author\n    body\n    createdAt\n  }\n": typeof types.MessageFieldsFragmentDoc,
@@ -36,7 +37,7 @@ type Documents = {
     "\n  fragment ConversationFields on Conversation {\n    id\n    status\n    createdAt\n    lastActivityAt\n    identityVerified\n    unreadCount\n    contact {\n      ...ContactFields\n    }\n    visitor {\n      id\n    }\n    lastMessage {\n      ...MessageFields\n    }\n    assignee {\n      ...AgentFields\n    }\n  }\n": typeof types.ConversationFieldsFragmentDoc,
     "\n  fragment InboxEventFields on InboxEvent {\n    id\n    kind\n    createdAt\n    conversation {\n      ...ConversationFields\n    }\n    message {\n      ...MessageFields\n    }\n    contact {\n      ...ContactFields\n    }\n    visitor {\n      id\n      identityVerified\n    }\n  }\n": typeof types.InboxEventFieldsFragmentDoc,
     "\n  fragment PageFields on PageInfo {\n    hasNextPage\n    endCursor\n  }\n": typeof types.PageFieldsFragmentDoc,
-    "\n  fragment WorkspaceFields on Workspace {\n    id\n    name\n    siteId\n    requireVerifiedIdentity\n    identitySecretKid\n    allowedOrigins\n  }\n": typeof types.WorkspaceFieldsFragmentDoc,
+    "\n  fragment WorkspaceFields on Workspace {\n    id\n    name\n    siteId\n    requireVerifiedIdentity\n    identitySecretKid\n    allowedOrigins\n    teamName\n    greeting\n    brandColor\n  }\n": typeof types.WorkspaceFieldsFragmentDoc,
     "\n  fragment ApiKeyFields on ApiKey {\n    id\n    prefix\n    createdAt\n    lastUsedAt\n    revokedAt\n  }\n": typeof types.ApiKeyFieldsFragmentDoc,
     "\n  query Agents($first: Int, $after: String) {\n    agents(first: $first, after: $after) {\n      edges {\n        node {\n          ...AgentFields\n        }\n      }\n      pageInfo {\n        ...PageFields\n      }\n    }\n  }\n": typeof types.AgentsDocument,
     "\n  query Contact($id: ID!) {\n    contact(id: $id) {\n      ...ContactFields\n      createdAt\n      lastSeenAt\n    }\n  }\n": typeof types.ContactDocument,
@@ -63,6 +64,7 @@ const documents: Documents = {
     "\n  mutation RotateIdentitySecret {\n    rotateIdentitySecret {\n      kid\n      secret\n      previousKidExpiresAt\n    }\n  }\n": types.RotateIdentitySecretDocument,
     "\n  mutation Login($email: String!, $password: String!) {\n    login(email: $email, password: $password) {\n      token\n      expiresAt\n      agent {\n        id\n        email\n        name\n      }\n    }\n  }\n": types.LoginDocument,
     "\n  query Settings {\n    workspace {\n      ...WorkspaceFields\n    }\n    apiKeys {\n      ...ApiKeyFields\n    }\n  }\n": types.SettingsDocument,
+    "\n  mutation UpdateWidgetLook($input: UpdateWorkspaceSettingsInput!) {\n    updateWorkspaceSettings(input: $input) {\n      ...WorkspaceFields\n    }\n  }\n": types.UpdateWidgetLookDocument,
     "\n  subscription InboxEvents($after: ID) {\n    inboxEvents(after: $after) {\n      ...InboxEventFields\n    }\n  }\n": types.InboxEventsDocument,
     "\n  subscription ConversationsRead {\n    conversationsRead {\n      ...ConversationFields\n    }\n  }\n": types.ConversationsReadDocument,
     "\n  fragment MessageFields on Message {\n    id\n    conversationId\n    author\n    body\n    createdAt\n  }\n": types.MessageFieldsFragmentDoc,
@@ -71,7 +73,7 @@ const documents: Documents = {
     "\n  fragment ConversationFields on Conversation {\n    id\n    status\n    createdAt\n    lastActivityAt\n    identityVerified\n    unreadCount\n    contact {\n      ...ContactFields\n    }\n    visitor {\n      id\n    }\n    lastMessage {\n      ...MessageFields\n    }\n    assignee {\n      ...AgentFields\n    }\n  }\n": types.ConversationFieldsFragmentDoc,
     "\n  fragment InboxEventFields on InboxEvent {\n    id\n    kind\n    createdAt\n    conversation {\n      ...ConversationFields\n    }\n    message {\n      ...MessageFields\n    }\n    contact {\n      ...ContactFields\n    }\n    visitor {\n      id\n      identityVerified\n    }\n  }\n": types.InboxEventFieldsFragmentDoc,
     "\n  fragment PageFields on PageInfo {\n    hasNextPage\n    endCursor\n  }\n": types.PageFieldsFragmentDoc,
-    "\n  fragment WorkspaceFields on Workspace {\n    id\n    name\n    siteId\n    requireVerifiedIdentity\n    identitySecretKid\n    allowedOrigins\n  }\n": types.WorkspaceFieldsFragmentDoc,
+    "\n  fragment WorkspaceFields on Workspace {\n    id\n    name\n    siteId\n    requireVerifiedIdentity\n    identitySecretKid\n    allowedOrigins\n    teamName\n    greeting\n    brandColor\n  }\n": types.WorkspaceFieldsFragmentDoc,
     "\n  fragment ApiKeyFields on ApiKey {\n    id\n    prefix\n    createdAt\n    lastUsedAt\n    revokedAt\n  }\n": types.ApiKeyFieldsFragmentDoc,
     "\n  query Agents($first: Int, $after: String) {\n    agents(first: $first, after: $after) {\n      edges {\n        node {\n          ...AgentFields\n        }\n      }\n      pageInfo {\n        ...PageFields\n      }\n    }\n  }\n": types.AgentsDocument,
     "\n  query Contact($id: ID!) {\n    contact(id: $id) {\n      ...ContactFields\n      createdAt\n      lastSeenAt\n    }\n  }\n": types.ContactDocument,
@@ -157,6 +159,10 @@ export function graphql(source: "\n  query Settings {\n    workspace {\n      ..
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "\n  mutation UpdateWidgetLook($input: UpdateWorkspaceSettingsInput!) {\n    updateWorkspaceSettings(input: $input) {\n      ...WorkspaceFields\n    }\n  }\n"): (typeof documents)["\n  mutation UpdateWidgetLook($input: UpdateWorkspaceSettingsInput!) {\n    updateWorkspaceSettings(input: $input) {\n      ...WorkspaceFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "\n  subscription InboxEvents($after: ID) {\n    inboxEvents(after: $after) {\n      ...InboxEventFields\n    }\n  }\n"): (typeof documents)["\n  subscription InboxEvents($after: ID) {\n    inboxEvents(after: $after) {\n      ...InboxEventFields\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
@@ -189,7 +195,7 @@ export function graphql(source: "\n  fragment PageFields on PageInfo {\n    hasN
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment WorkspaceFields on Workspace {\n    id\n    name\n    siteId\n    requireVerifiedIdentity\n    identitySecretKid\n    allowedOrigins\n  }\n"): (typeof documents)["\n  fragment WorkspaceFields on Workspace {\n    id\n    name\n    siteId\n    requireVerifiedIdentity\n    identitySecretKid\n    allowedOrigins\n  }\n"];
+export function graphql(source: "\n  fragment WorkspaceFields on Workspace {\n    id\n    name\n    siteId\n    requireVerifiedIdentity\n    identitySecretKid\n    allowedOrigins\n    teamName\n    greeting\n    brandColor\n  }\n"): (typeof documents)["\n  fragment WorkspaceFields on Workspace {\n    id\n    name\n    siteId\n    requireVerifiedIdentity\n    identitySecretKid\n    allowedOrigins\n    teamName\n    greeting\n    brandColor\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
