@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { uniqueEmail } from '../server/test/harness.ts';
 import { mintIdentityToken } from '../server/test/identity-tokens.ts';
 import { shownAsSent, widgetFixture } from './test/fixture.ts';
@@ -18,18 +18,10 @@ import {
   waitForReady,
   widget,
 } from './test/host.ts';
-import { type CuttableProxy, startProxy } from './test/proxy.ts';
+import { sharedProxy } from './test/proxy.ts';
 
 const fixture = widgetFixture();
-let proxy: CuttableProxy;
-
-beforeAll(async () => {
-  proxy = await startProxy(fixture.server.origin);
-});
-
-afterAll(async () => {
-  await proxy?.close();
-});
+const proxy = sharedProxy(fixture);
 
 async function site(options: { identify: boolean; serverOrigin?: string }) {
   const { workspace, url, truth } = await fixture.site(options);

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createAgent, login } from '../server/access/agents.ts';
 import { uniqueEmail } from '../server/test/harness.ts';
 import { shownAsSent, widgetFixture } from './test/fixture.ts';
@@ -19,18 +19,10 @@ import {
   waitForReady,
   widget,
 } from './test/host.ts';
-import { type CuttableProxy, startProxy } from './test/proxy.ts';
+import { sharedProxy } from './test/proxy.ts';
 
 const fixture = widgetFixture();
-let proxy: CuttableProxy;
-
-beforeAll(async () => {
-  proxy = await startProxy(fixture.server.origin);
-});
-
-afterAll(async () => {
-  await proxy?.close();
-});
+const proxy = sharedProxy(fixture);
 
 const VIEWPORTS = [
   ['desktop', DESKTOP_VIEWPORT],

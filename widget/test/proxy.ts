@@ -7,6 +7,7 @@
 
 import type { AddressInfo } from 'node:net';
 import { connect, createServer, type Socket } from 'node:net';
+import { afterAll, beforeAll } from 'vitest';
 
 export interface CuttableProxy {
   /** `http://127.0.0.1:<port>`: load widget.js from here and the widget talks through it. */
@@ -78,5 +79,36 @@ export async function startProxy(target: string): Promise<CuttableProxy> {
       for (const socket of sockets) socket.destroy();
       return new Promise<void>((resolve) => server.close(() => resolve()));
     },
+  };
+}
+
+/**
+ * One proxy in front of the suite's server for the whole test file: started before its first
+ * test, closed after its last. Call it at the top level of the file, after the suite's fixture;
+ * use what it returns inside tests only.
+ */
+export function sharedProxy(suite: {
+  readonly server: { readonly origin: string };
+}): CuttableProxy {
+  let started: CuttableProxy | undefined;
+  beforeAll(async () => {
+    started = await startProxy(suite.server.origin);
+  });
+  afterAll(async () => {
+    await started?.close();
+  });
+  const current = (): CuttableProxy => {
+    if (started === undefined) throw new Error('the shared proxy starts in beforeAll');
+    return started;
+  };
+  return {
+    get origin() {
+      return current().origin;
+    },
+    cut: () => current().cut(),
+    restore: () => current().restore(),
+    hold: () => current().hold(),
+    release: () => current().release(),
+    close: () => current().close(),
   };
 }
