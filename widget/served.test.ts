@@ -126,13 +126,15 @@ sonny('init', { siteId: '${demoSiteId}' });
 
     await page.getByRole('button', { name: 'Log out' }).click();
     await status.filter({ hasText: 'Logged out' }).waitFor();
-    expect(Object.keys(await storedFor(page, demoSiteId))).toEqual(['visitorId']);
+    // Nothing of the person is left: a new visitorId, and the workspace's look (nobody's).
+    const storedKeys = async () => Object.keys(await storedFor(page, demoSiteId)).sort();
+    expect(await storedKeys()).toEqual(['look', 'visitorId']);
 
     // Logged out, the dashboard renders no identify: the visitor stays anonymous on reload.
     await page.reload();
     await waitForReady(page);
     expect(await page.getByText('Signed out').isVisible()).toBe(true);
-    expect(Object.keys(await storedFor(page, demoSiteId))).toEqual(['visitorId']);
+    expect(await storedKeys()).toEqual(['look', 'visitorId']);
     expect(await widget(page).launcher.isVisible()).toBe(true);
     await expectNoPageErrors(page);
   });

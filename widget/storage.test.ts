@@ -48,7 +48,7 @@ describe('VisitorStore', () => {
     expect(Object.values(storageKeys('x')).every((key) => key.startsWith('sonny:x:'))).toBe(true);
   });
 
-  it('keeps the visitorId until startOver, which clears everything and writes the new id last', () => {
+  it('keeps the visitorId until startOver, which clears everything of the visitor and writes the new id last', () => {
     const { storage, items, writes } = memoryStorage();
     const store = new VisitorStore('site', storage);
     const first = store.ensureVisitorId();
@@ -74,7 +74,9 @@ describe('VisitorStore', () => {
     writes.length = 0;
     const next = store.startOver();
     expect(next).not.toBe(first);
-    expect([...items.entries()]).toEqual([['sonny:site:visitorId', next]]);
+    // Nothing of the person is left; the workspace's look is nobody's.
+    expect([...items.keys()].sort()).toEqual(['sonny:site:look', 'sonny:site:visitorId']);
+    expect(items.get('sonny:site:visitorId')).toBe(next);
     expect(writes.at(-1)).toBe('+sonny:site:visitorId');
   });
 

@@ -1,7 +1,7 @@
 /**
  * The visitor's state in the browser: localStorage keys namespaced by siteId, so two Sonny
  * workspaces embedded on one origin never share a visitor. Every key is listed in
- * {@link storageKeys}; `reset` removes them all.
+ * {@link storageKeys}; `reset` removes them all but the workspace's look, which is nobody's.
  */
 
 /** A message as the widget keeps it: the server's fields, nothing derived. */
@@ -173,11 +173,12 @@ export class VisitorStore {
 
   /**
    * Forgets every visitor datum and stores a fresh visitorId, returned. The visitorId is
-   * written last: another tab that sees it change finds everything else already cleared.
+   * written last: another tab that sees it change finds everything else already cleared. The
+   * workspace's look stays: it is the same for every visitor of the site.
    */
   startOver(): string {
     for (const [name, key] of Object.entries(this.keys)) {
-      if (name !== 'visitorId') this.#remove(key);
+      if (name !== 'visitorId' && name !== 'look') this.#remove(key);
     }
     const visitorId = crypto.randomUUID();
     this.#set(this.keys.visitorId, visitorId);
