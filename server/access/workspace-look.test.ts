@@ -9,6 +9,7 @@ import {
   type TestWorkspace,
   uniqueEmail,
 } from '../test/harness.ts';
+import { LogCapture } from '../test/log-capture.ts';
 import { REPLY_TO_CONVERSATION, SEND_MESSAGE } from '../test/operations.ts';
 import { createAgent, login } from './agents.ts';
 import {
@@ -65,7 +66,9 @@ describe('the look settings’ rules', () => {
   });
 });
 
-const server = sharedTestServer();
+// At trace the server logs every SQL statement it runs: the batching test counts them.
+const log = new LogCapture();
+const server = sharedTestServer({}, { logger: log.logger('trace') });
 
 async function joinedVisitor(site: TestWorkspace) {
   const socket = await server.join({ siteId: site.siteId, visitorId: newVisitorId() });
@@ -195,10 +198,17 @@ describe('Message.authorName', () => {
       { author: 'AGENT', authorName: 'Bob', body: 'And Bob.' },
       { author: 'AGENT', authorName: 'Ann Lee', body: 'Ann again.' },
     ]);
+    const before = log.statements().length;
     const history = await visitor.execute(VISITOR_MESSAGES);
     expect(history.data?.visitor.conversations[0].messages).toEqual([
       { author: 'VISITOR', authorName: null, body: 'Hello?' },
       ...live,
     ]);
+    // The names of every reply's agents are read at once, not once per message.
+    const agentReads = log
+      .statements()
+      .slice(before)
+      .filter((sql) => sql.includes('from "agents"'));
+    expect(agentReads).toHaveLength(1);
   });
 });
