@@ -33,6 +33,7 @@ import { createLogger, type Logger } from './ops/logger.ts';
 import { createMetrics } from './ops/metrics.ts';
 import type { MetricsSource } from './ops/metrics-endpoint.ts';
 import { observeRateLimits } from './ops/observed-rate-limits.ts';
+import { type BoundPort, listenOn } from './ops/port.ts';
 import { READINESS_PATH } from './ops/readiness.ts';
 import { REQUEST_ID_HEADER, requestIdFrom } from './ops/request-id.ts';
 import { channels } from './realtime/channels.ts';
@@ -56,7 +57,10 @@ export interface App {
   readonly engine: 'pglite' | 'postgres';
   /** Where the app logs; the one given in {@link AppOptions}, or its own on stdout. */
   readonly logger: Logger;
-  /** Listens on the configured port; resolves once accepting connections. */
+  /**
+   * Listens on the configured port (unless given one bound already), and on METRICS_PORT;
+   * resolves once accepting connections. A port it cannot take fails with a `PortError`.
+   */
   start(): Promise<void>;
   /** The origin the server listens on, e.g. `http://localhost:4000`. Only after `start()`. */
   origin(): string;
@@ -86,6 +90,11 @@ export interface AppOptions {
    * the whole cluster's. The primary alone listens on METRICS_PORT.
    */
   readonly clusterMetrics?: (own: Registry) => MetricsSource;
+  /**
+   * The main port, bound by `bindPort` before the database was touched (`npm start`): the app
+   * serves on it from the end of `buildApp`, and `start()` does not listen again.
+   */
+  readonly port?: BoundPort;
 }
 
 /**
@@ -229,7 +238,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     ownsMetricsPort: options.clusterMetrics === undefined,
   });
   const web = serveWeb({ distDir: config.distDir, first: ops.handlers, logger });
-  const server: Server = createServer((request, response) => {
+  const server: Server = options.port?.handOver() ?? createServer();
+  server.on('request', (request, response) => {
     const requestId = requestIdFrom(request.headers[REQUEST_ID_HEADER]);
     response.setHeader(REQUEST_ID_HEADER, requestId);
     const path = new URL(request.url ?? '/', 'http://localhost').pathname;
@@ -322,13 +332,9 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       return requests.draining;
     },
     async start() {
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(config.port, config.host, () => {
-          server.off('error', reject);
-          resolve();
-        });
-      });
+      if (!server.listening) {
+        await listenOn(server, { port: config.port, host: config.host, variable: 'PORT' });
+      }
       await ops.metricsListener?.start();
     },
     origin: () => listeningOrigin(server),

@@ -30,17 +30,23 @@ export function printBanner(
   if (config.workers > 1) {
     print(`  Workers:                      ${config.workers} processes (SONNY_WORKERS)`);
   }
+  const credentials = demo?.credentials ?? null;
   if (demo !== null) {
     print(`  Demo workspace siteId:        ${demo.workspace.site_id}`);
-    if (demo.apiKey !== null) {
-      print(`  Demo workspace API key:       ${demo.apiKey}  (shown once; stored hashed)`);
+    if (credentials !== null) {
+      const { apiKey, identitySecret } = credentials;
+      print(
+        `  Demo workspace API key:       ${apiKey}  (new at every start; the last one is revoked)`,
+        `  Demo identity secret:         ${identitySecret.secret}  (kid ${identitySecret.kid})`,
+      );
     }
     print(`  Demo page:                    ${origin}/`);
   }
   print(`  Agent inbox:                  ${origin}/inbox`);
-  if (demo?.login) {
+  if (credentials !== null) {
+    const { login } = credentials;
     print(
-      `  Inbox login:                  ${demo.login.email} / ${demo.login.password}  (new at every start)`,
+      `  Inbox login:                  ${login.email} / ${login.password}  (new at every start)`,
     );
   }
   if (demo === null) print('  Demo:                         off (SONNY_DEMO)');

@@ -14,14 +14,14 @@ import { SonnyError } from './errors.ts';
 import { isMainModule } from './main-module.ts';
 import { print, printError } from './print.ts';
 
-const USAGE = `Usage: sonny <command>
+const USAGE = `Usage: sonny <command> [--json]
 
 Commands:
   migrate                                 apply pending database migrations
-  workspace create --name NAME [--json]   create a workspace; prints its siteId, a secret API key
+  workspace create --name NAME            create a workspace; prints its siteId, a secret API key
                                           and its identity secret
-  apikey create --site-id ID [--json]     create another secret API key for the workspace
-  agent create --site-id ID --email E --name N [--password-file FILE] [--json]
+  apikey create --site-id ID              create another secret API key for the workspace
+  agent create --site-id ID --email E --name N [--password-file FILE]
                                           create an agent who logs in to the inbox; the
                                           password is typed at a prompt (nothing echoed),
                                           or read from FILE or SONNY_PASSWORD, never
@@ -31,6 +31,7 @@ Commands:
   restore FILE                            load a backup into SONNY_DATA_DIR, which must be empty;
                                           then start the server on it
 
+With --json a command prints one JSON object on stdout and nothing else there.
 The database is DATABASE_URL when set, otherwise the embedded one in SONNY_DATA_DIR (default ./.sonny).
 backup and restore are for the embedded database; with DATABASE_URL use pg_dump and pg_restore
 (docs/operations.md).`;
@@ -45,12 +46,12 @@ export async function runCli(argv: string[]): Promise<number> {
     return 0;
   }
   try {
-    if (command === 'migrate' && subcommand === undefined) return await migrate();
+    if (command === 'migrate') return await migrate(argv.slice(1));
     if (command === 'workspace' && subcommand === 'create') return await workspaceCreate(rest);
     if (command === 'apikey' && subcommand === 'create') return await apiKeyCreate(rest);
     if (command === 'agent' && subcommand === 'create') return await agentCreate(rest);
-    if (command === 'backup') return await backup(subcommand, rest);
-    if (command === 'restore') return await restore(subcommand, rest);
+    if (command === 'backup') return await backup(argv.slice(1));
+    if (command === 'restore') return await restore(argv.slice(1));
     throw new UsageError(`Unknown command: ${argv.join(' ')}`);
   } catch (error) {
     if (error instanceof UsageError) {
@@ -69,25 +70,38 @@ export async function runCli(argv: string[]): Promise<number> {
   }
 }
 
-async function backup(file: string | undefined, rest: string[]): Promise<number> {
-  const dataDir = embeddedDataDir('backup', file, rest);
-  const bytes = await backupDataDir(dataDir, path.resolve(file as string));
-  print(
-    `Backed up the embedded database in ${dataDir} to ${file} (${(bytes / 1e6).toFixed(1)} MB).`,
+async function backup(args: string[]): Promise<number> {
+  const { file, dataDir, json } = embeddedDataDir('backup', args);
+  const bytes = await backupDataDir(dataDir, path.resolve(file));
+  if (json) print(JSON.stringify({ file: path.resolve(file), dataDir, bytes }));
+  else {
+    print(
+      `Backed up the embedded database in ${dataDir} to ${file} (${(bytes / 1e6).toFixed(1)} MB).`,
+    );
+  }
+  return 0;
+}
+
+async function restore(args: string[]): Promise<number> {
+  const { file, dataDir, json } = embeddedDataDir('restore', args);
+  await restoreDataDir(path.resolve(file), dataDir);
+  if (json) print(JSON.stringify({ file: path.resolve(file), dataDir }));
+  else print(`Restored ${file} into ${dataDir}. Start the server on it: npm start.`);
+  return 0;
+}
+
+/** The backup file and the on-disk embedded database that `backup FILE` or `restore FILE` use. */
+function embeddedDataDir(
+  command: string,
+  args: string[],
+): { file: string; dataDir: string; json: boolean } {
+  const { values, positionals } = parseOrThrow(
+    args,
+    { json: { type: 'boolean', default: false } },
+    { positionals: true },
   );
-  return 0;
-}
-
-async function restore(file: string | undefined, rest: string[]): Promise<number> {
-  const dataDir = embeddedDataDir('restore', file, rest);
-  await restoreDataDir(path.resolve(file as string), dataDir);
-  print(`Restored ${file} into ${dataDir}. Start the server on it: npm start.`);
-  return 0;
-}
-
-/** The on-disk embedded database that `backup FILE` or `restore FILE` works on. */
-function embeddedDataDir(command: string, file: string | undefined, rest: string[]): string {
-  if (file === undefined || file.startsWith('-') || rest.length > 0) {
+  const [file] = positionals;
+  if (file === undefined || positionals.length > 1) {
     throw new UsageError(`${command} needs exactly one argument: FILE`);
   }
   const config = loadConfig();
@@ -100,16 +114,22 @@ function embeddedDataDir(command: string, file: string | undefined, rest: string
   if (config.dataDir === IN_MEMORY_DATA_DIR) {
     throw new BackupError(`${command} needs SONNY_DATA_DIR on disk, not ${IN_MEMORY_DATA_DIR}.`);
   }
-  return config.dataDir;
+  return { file, dataDir: config.dataDir, json: values.json };
 }
 
-async function migrate(): Promise<number> {
+async function migrate(args: string[]): Promise<number> {
+  const { values } = parseOrThrow(args, { json: { type: 'boolean', default: false } });
   return withDatabase(async ({ db }) => {
     const applied = await migrateToLatest(db);
-    print(
-      applied.length === 0 ? 'Database is up to date.' : `Applied ${applied.length} migration(s):`,
-    );
-    for (const name of applied) print(`  ${name}`);
+    if (values.json) print(JSON.stringify({ applied }));
+    else {
+      print(
+        applied.length === 0
+          ? 'Database is up to date.'
+          : `Applied ${applied.length} migration(s):`,
+      );
+      for (const name of applied) print(`  ${name}`);
+    }
     return 0;
   });
 }
@@ -231,9 +251,10 @@ async function withWorkspace(
 function parseOrThrow<T extends NonNullable<Parameters<typeof parseArgs>[0]>['options']>(
   args: string[],
   options: T,
+  { positionals = false }: { positionals?: boolean } = {},
 ) {
   try {
-    return parseArgs({ args, options, strict: true, allowPositionals: false });
+    return parseArgs({ args, options, strict: true, allowPositionals: positionals });
   } catch (error) {
     throw new UsageError((error as Error).message);
   }

@@ -7,6 +7,7 @@ import { runWorker } from './cluster/worker.ts';
 import { type Config, loadConfig } from './config.ts';
 import { createLogger, type Logger } from './ops/logger.ts';
 import { metricsLocation } from './ops/metrics-endpoint.ts';
+import { bindPort } from './ops/port.ts';
 import { readyLine } from './ops/ready-line.ts';
 import { exitOnShutdownSignals } from './ops/shutdown-signals.ts';
 import { print, printError } from './print.ts';
@@ -31,7 +32,9 @@ async function main(): Promise<void> {
 
 /** The server in this one process. */
 async function runAlone(config: Config, logger: Logger): Promise<void> {
-  const app = await buildApp(config, { logger });
+  // The port before the database: a taken one stops the start having created nothing.
+  const port = await bindPort(config);
+  const app = await buildApp(config, { logger, port });
   const demo = config.demo ? await ensureDemoWorkspace(app.db, app.secrets) : null;
   await app.start();
   printBanner(config, { engine: app.engine, origin: app.origin(), demo });

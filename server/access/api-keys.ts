@@ -1,6 +1,6 @@
 // Owns the table `api_keys`: every read and write of it is here.
 import { sql } from 'kysely';
-import type { ApiKeyRow, Executor } from '../db/database.ts';
+import type { ApiKeyRow, Db, Executor } from '../db/database.ts';
 import { API_KEY_PREFIX, randomToken, secretDigest } from './secrets.ts';
 
 /** An API key as agents see it: its recognisable prefix, never the secret. */
@@ -23,10 +23,14 @@ export function toApiKey(row: ApiKeyRow): ApiKeyModel {
   };
 }
 
-/** Adds a secret API key to the workspace; the clear key is returned once, never stored. */
+/**
+ * Adds a secret API key to the workspace; the clear key is returned once, never stored. A
+ * `demo` key is the one `npm start` prints for its demo workspace (see {@link replaceDemoApiKey}).
+ */
 export async function insertApiKey(
   db: Executor,
   workspaceId: string,
+  { demo = false }: { readonly demo?: boolean } = {},
 ): Promise<{ id: string; secret: string }> {
   const secret = `${API_KEY_PREFIX}${randomToken(32)}`;
   const { id } = await db
@@ -35,10 +39,30 @@ export async function insertApiKey(
       workspace_id: workspaceId,
       display_prefix: secret.slice(0, API_KEY_PREFIX.length + 4),
       secret_hash: secretDigest(secret),
+      demo,
     })
     .returning('id')
     .executeTakeFirstOrThrow();
   return { id, secret };
+}
+
+/**
+ * Revokes the workspace's demo keys and mints another: `npm start` prints a working key at every
+ * start although only digests are stored, and the key a previous start printed stops working.
+ * The workspace's other keys are left alone. Returns the new key in clear.
+ */
+export async function replaceDemoApiKey(db: Db, workspaceId: string): Promise<string> {
+  return db.transaction().execute(async (trx) => {
+    await trx
+      .updateTable('api_keys')
+      .set({ revoked_at: sql`now()` })
+      .where('workspace_id', '=', workspaceId)
+      .where('demo', '=', true)
+      .where('revoked_at', 'is', null)
+      .execute();
+    const { secret } = await insertApiKey(trx, workspaceId, { demo: true });
+    return secret;
+  });
 }
 
 /** Creates a key; the secret is in the answer and nowhere else. */

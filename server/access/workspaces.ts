@@ -13,11 +13,15 @@ export interface CreatedWorkspace {
   readonly identitySecret: { readonly kid: string; readonly secret: string };
 }
 
-/** Creates a workspace with a public siteId, its first API key and identity secret, atomically. */
+/**
+ * Creates a workspace with a public siteId, its first API key and identity secret, atomically.
+ * With `demoKey` the first key is a demo key, which the next `npm start` replaces.
+ */
 export async function createWorkspace(
   db: Db,
   secrets: SecretBox,
   name: string,
+  { demoKey = false }: { readonly demoKey?: boolean } = {},
 ): Promise<CreatedWorkspace> {
   return db.transaction().execute(async (trx) => {
     const workspace = await trx
@@ -25,7 +29,7 @@ export async function createWorkspace(
       .values({ name, site_id: `site_${randomToken(12)}` })
       .returningAll()
       .executeTakeFirstOrThrow();
-    const { secret: apiKey } = await insertApiKey(trx, workspace.id);
+    const { secret: apiKey } = await insertApiKey(trx, workspace.id, { demo: demoKey });
     const identitySecret = await insertIdentitySecret(trx, secrets, workspace.id);
     return { workspace, apiKey, identitySecret };
   });

@@ -2,10 +2,20 @@ import type { Worker } from 'node:cluster';
 
 /** What the primary and its workers tell each other over node:cluster's IPC channel. */
 export type ClusterMessage =
-  /** Primary → a new worker, before anything else: what every worker must share. */
+  /** Worker → primary, first: it holds the port (answering 503 while it starts). */
+  | { readonly type: 'sonny:bound' }
+  /**
+   * Primary → a worker that holds the port, once the database is ready: build the app, with
+   * what every worker must share.
+   */
   | { readonly type: 'sonny:start'; readonly rateLimitKeySecret: string }
   /** Worker → primary: it accepts connections, at `origin`. */
   | { readonly type: 'sonny:listening'; readonly origin: string }
+  /**
+   * Worker → primary: it could not start, and why; the primary says so, once for the whole
+   * cluster, and ends the worker.
+   */
+  | { readonly type: 'sonny:failed'; readonly message: string }
   /** Primary → worker: shut down gracefully, as on SIGTERM. */
   | { readonly type: 'sonny:stop' }
   /** Either end asks the other, which answers with the same `id`. */

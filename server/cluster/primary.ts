@@ -19,47 +19,64 @@ import { RestartBackoff } from './restart-backoff.ts';
 const WORKER_EXIT_MARGIN_MS = 1_000;
 
 /**
- * The primary of a cluster (SONNY_WORKERS > 1). It serves no traffic itself: it readies the
- * database once (migrations, the demo workspace) so the workers never race for it, forks the
- * workers, which share the port, prints the banner and the ready line once every worker
- * listens, replaces a worker that exits (with a growing wait), serves METRICS_PORT with every
- * worker's metrics summed, and on SIGTERM or SIGINT has every worker drain and exits once they
- * all have (0 when each exited 0).
+ * The primary of a cluster (SONNY_WORKERS > 1). It serves no traffic itself: it forks the
+ * workers, which take the port they share first; once they all hold it, it readies the
+ * database once (migrations, the demo workspace) so the workers never race for it, and lets
+ * them build the app. It prints the banner and the ready line once every worker listens,
+ * replaces a worker that exits (with a growing wait), serves METRICS_PORT with every worker's
+ * metrics summed, and on SIGTERM or SIGINT has every worker drain and exits once they all have
+ * (0 when each exited 0).
  */
 export async function runPrimary(config: Config, logger: Logger): Promise<void> {
-  const demo = await prepareOnce(config, logger);
   // Without SONNY_SECRET_KEY each process would draw its own: one drawn here keeps the
   // workers' rate-limit keys, and so their counts in Redis, the same.
   const rateLimitKeySecret = Buffer.from(config.rateLimitKeySecret ?? randomBytes(32)).toString(
     'base64',
   );
 
-  /** The workers that listen, by the end of the channel to each. */
+  /** The workers that hold the port, and those that listen, by the end of the channel to each. */
+  const bound = new Map<Worker, Peer>();
   const listening = new Map<Worker, Peer>();
   const backoff = new RestartBackoff();
   const restarts = new Set<NodeJS.Timeout>();
   let phase: 'starting' | 'running' | 'stopping' = 'starting';
+  let databaseReady = false;
   const metrics = clusterMetrics(() => listening.values());
+  const allBound = Promise.withResolvers<void>();
   const ready = Promise.withResolvers<string>();
+  /** Rejects with why the start failed, as soon as one worker cannot start. */
+  const startFailed = Promise.withResolvers<never>();
+  startFailed.promise.catch(() => {});
 
   const fork = () => {
     const worker = cluster.fork();
     const peer = workerPeer(worker);
-    peer.send({ type: 'sonny:start', rateLimitKeySecret });
     answer(peer, { 'cluster-metrics': () => metrics.metrics() });
     peer.listen((message) => {
-      if (message.type !== 'sonny:listening') return;
-      listening.set(worker, peer);
-      if (phase === 'starting' && listening.size === config.workers) {
-        phase = 'running';
-        ready.resolve(message.origin);
+      if (message.type === 'sonny:bound') {
+        bound.set(worker, peer);
+        if (databaseReady) peer.send({ type: 'sonny:start', rateLimitKeySecret });
+        else if (bound.size === config.workers) allBound.resolve();
+      } else if (message.type === 'sonny:listening') {
+        listening.set(worker, peer);
+        if (phase === 'starting' && listening.size === config.workers) {
+          phase = 'running';
+          ready.resolve(message.origin);
+        }
+      } else if (message.type === 'sonny:failed') {
+        if (phase === 'starting') startFailed.reject(new Error(message.message));
+        else {
+          logger.error({ worker: worker.id, workerPid: worker.process.pid }, message.message);
+          worker.process.kill('SIGKILL');
+        }
       }
     });
     worker.once('exit', (code, signal) => {
+      bound.delete(worker);
       listening.delete(worker);
       const how = signal ?? `code ${code}`;
       if (phase === 'starting') {
-        ready.reject(new Error(`A worker exited (${how}) before the server was ready.`));
+        startFailed.reject(new Error(`A worker exited (${how}) before the server was ready.`));
       } else if (phase === 'running') {
         const delay = backoff.exited();
         logger.error(
@@ -86,12 +103,23 @@ export async function runPrimary(config: Config, logger: Logger): Promise<void> 
         });
   await ownMetrics?.start();
   for (let index = 0; index < config.workers; index++) fork();
+  let demo: DemoWorkspace | null;
   let origin: string;
   try {
-    origin = await ready.promise;
+    // The port before the database, as without a cluster: a taken one stops the start having
+    // created nothing. The workers take it (node:cluster binds it in this process for them) and
+    // hold it while the database is readied, so no other process can take it meanwhile; a
+    // probe bound and closed here instead would leave it free until the workers listen.
+    await Promise.race([allBound.promise, startFailed.promise]);
+    demo = await prepareOnce(config, logger);
+    databaseReady = true;
+    for (const peer of bound.values()) peer.send({ type: 'sonny:start', rateLimitKeySecret });
+    origin = await Promise.race([ready.promise, startFailed.promise]);
   } catch (error) {
     // Whatever started serves nobody yet: the start failed as a whole.
+    phase = 'stopping';
     for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGKILL');
+    await ownMetrics?.stop();
     throw error;
   }
 
@@ -123,7 +151,7 @@ export async function runPrimary(config: Config, logger: Logger): Promise<void> 
 }
 
 /**
- * What the cluster needs done once, before any worker starts: the database migrated and its
+ * What the cluster needs done once, before any worker builds its app: the database migrated and its
  * identity secrets ready, and the demo workspace when the demo is on.
  */
 async function prepareOnce(config: Config, logger: Logger): Promise<DemoWorkspace | null> {

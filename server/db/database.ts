@@ -96,6 +96,8 @@ export interface ApiKeysTable {
   created_at: CreatedAt;
   last_used_at: NullableTimestamp;
   revoked_at: NullableTimestamp;
+  /** Minted by `npm start` for its demo workspace; the next start revokes it. */
+  demo: ColumnType<boolean, boolean | undefined, boolean>;
 }
 
 export interface ContactsTable {

@@ -5,6 +5,7 @@ import type { Config } from '../config.ts';
 import { SECURITY_HEADERS, sendText } from '../web/respond.ts';
 import type { WebHandler } from '../web/serve.ts';
 import { listeningOrigin } from './listening-origin.ts';
+import { listenOn } from './port.ts';
 
 /** Where Prometheus scrapes. */
 export const METRICS_PATH = '/metrics';
@@ -85,13 +86,7 @@ export function metricsListener(options: {
   });
   return {
     start: () =>
-      new Promise((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(options.port, options.host, () => {
-          server.off('error', reject);
-          resolve();
-        });
-      }),
+      listenOn(server, { port: options.port, host: options.host, variable: 'METRICS_PORT' }),
     origin: () => listeningOrigin(server),
     async stop() {
       if (!server.listening) return;
