@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { childProcesses, ROOT } from './test/processes.ts';
+import { childProcesses, ownEnv, ROOT } from './test/processes.ts';
 
 /**
  * Every `sonny` command the README and docs/ show, run as a reader would paste it, through
@@ -69,12 +69,8 @@ afterAll(() => {
 
 /** The environment of a reader on the embedded database in `dataDir`, whatever the runner's. */
 function embeddedEnv(dataDir: string): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const name of ['DATABASE_URL', 'REDIS_URL', 'NODE_ENV', 'SONNY_SECRET_KEY']) {
-    delete env[name];
-  }
-  // What `agent create` reads when there is no terminal to prompt on.
-  return { ...env, SONNY_DATA_DIR: dataDir, SONNY_PASSWORD: 'correct horse battery' };
+  // SONNY_PASSWORD: what `agent create` reads when there is no terminal to prompt on.
+  return ownEnv({ SONNY_DATA_DIR: dataDir, SONNY_PASSWORD: 'correct horse battery' });
 }
 
 /** Runs a shell line in the checkout, as a reader pasting it there. */

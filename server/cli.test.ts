@@ -8,7 +8,7 @@ import { secretDigest } from './access/secrets.ts';
 import { connectDatabase } from './db/connect.ts';
 import type { Db } from './db/database.ts';
 import { readyLine } from './ops/ready-line.ts';
-import { childProcesses, NODE, ROOT } from './test/processes.ts';
+import { childProcesses, NODE, ownEnv, ROOT } from './test/processes.ts';
 
 /**
  * End-to-end tests of the `sonny` CLI: every command runs as a real Node 24 process on its own
@@ -29,21 +29,7 @@ function tempDataDir(): string {
 
 /** The environment of a process on the embedded database in `dataDir`, whatever the runner's. */
 function embeddedEnv(dataDir: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const name of [
-    'DATABASE_URL',
-    'REDIS_URL',
-    'PUBLIC_URL',
-    'PORT',
-    'HOST',
-    'NODE_ENV',
-    'SONNY_DEMO',
-    'SONNY_SECRET_KEY',
-    'SONNY_PASSWORD',
-  ]) {
-    delete env[name];
-  }
-  return { ...env, SONNY_DATA_DIR: dataDir, ...extra };
+  return ownEnv({ SONNY_DATA_DIR: dataDir, ...extra });
 }
 
 /** Runs `sonny ...args` on `dataDir` to completion. */

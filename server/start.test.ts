@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { newVisitorId, openWidgetSocket, TEST_SECRET_KEY, uniqueEmail } from './test/harness.ts';
 import { mintIdentityToken } from './test/identity-tokens.ts';
-import { childProcesses, type StartedServer } from './test/processes.ts';
+import { childProcesses, ownEnv, type StartedServer } from './test/processes.ts';
 
 /**
  * `npm start` from the operator's side: the port is taken before anything else, so a start on
@@ -40,23 +40,9 @@ async function heldPort(): Promise<{ port: number; release(): Promise<void> }> {
   };
 }
 
-/** The environment of a server on 127.0.0.1, whatever the runner's, with `extra` on top. */
-function serverEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const name of [
-    'DATABASE_URL',
-    'REDIS_URL',
-    'PUBLIC_URL',
-    'NODE_ENV',
-    'SONNY_DEMO',
-    'SONNY_SECRET_KEY',
-    'SONNY_WORKERS',
-    'METRICS_PORT',
-    'METRICS_TOKEN',
-  ]) {
-    delete env[name];
-  }
-  return { ...env, PORT: '0', HOST: '127.0.0.1', ...extra };
+/** The environment of a server on a free port of 127.0.0.1, with `settings` on top. */
+function serverEnv(settings: Record<string, string>): NodeJS.ProcessEnv {
+  return ownEnv({ PORT: '0', HOST: '127.0.0.1', ...settings });
 }
 
 /** What the banner says to try the demo with. */

@@ -151,8 +151,8 @@ export async function runPrimary(config: Config, logger: Logger): Promise<void> 
 }
 
 /**
- * What the cluster needs done once, before any worker builds its app: the database migrated and its
- * identity secrets ready, and the demo workspace when the demo is on.
+ * What the cluster needs done once, before any worker builds its app: the database migrated
+ * and its identity secrets ready, and the demo workspace when the demo is on.
  */
 async function prepareOnce(config: Config, logger: Logger): Promise<DemoWorkspace | null> {
   const database = await connectDatabase(config, { warn: (line) => logger.warn(line) });

@@ -28,6 +28,33 @@ const SERVER_READY_TIMEOUT_MS = 60_000;
 /** Longest a server may take to exit after SIGTERM. */
 const SERVER_STOP_TIMEOUT_MS = 15_000;
 
+/** The runner's settings that would change what a started process does, left out by {@link ownEnv}. */
+const RUNNER_SETTINGS = [
+  'DATABASE_URL',
+  'REDIS_URL',
+  'PUBLIC_URL',
+  'PORT',
+  'HOST',
+  'NODE_ENV',
+  'SONNY_DEMO',
+  'SONNY_SECRET_KEY',
+  'SONNY_PASSWORD',
+  'SONNY_WORKERS',
+  'METRICS_PORT',
+  'METRICS_TOKEN',
+];
+
+/**
+ * The environment of a process that runs as `settings` say, whatever the runner's: without
+ * DATABASE_URL (so on the embedded database) and every other setting of the runner's that
+ * would change its behaviour, with `settings` on top.
+ */
+export function ownEnv(settings: Record<string, string>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const name of RUNNER_SETTINGS) delete env[name];
+  return { ...env, ...settings };
+}
+
 /** A child process whose output a test reads as it arrives. */
 export interface WatchedProcess {
   readonly child: ChildProcess;
