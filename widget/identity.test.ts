@@ -116,7 +116,9 @@ describe('the widget in Chromium: identity', () => {
     await sonnyCall(page, 'reset');
 
     const now = await storedFor(page, workspace.siteId);
-    expect(Object.keys(now)).toEqual(['visitorId']);
+    // Only the fresh visitorId, and the workspace's look (the same for every visitor of the
+    // site: no datum of Jane's).
+    expect(Object.keys(now).sort()).toEqual(['look', 'visitorId']);
     expect(now.visitorId).not.toBe(old.visitorId);
     const everything = await page.evaluate(() => JSON.stringify({ ...localStorage }));
     for (const datum of [
