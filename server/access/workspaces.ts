@@ -1,5 +1,6 @@
 // Owns the table `workspaces`: every read and write of it is here.
 import type { Db, Executor, WorkspaceRow } from '../db/database.ts';
+import { type Arguments, prepared } from '../db/prepared.ts';
 import { insertIdentitySecret } from '../identity/identity-secrets.ts';
 import { insertApiKey } from './api-keys.ts';
 import type { SecretBox } from './secret-box.ts';
@@ -35,15 +36,25 @@ export async function createWorkspace(
   });
 }
 
+// Every join reads its workspace by siteId; every identify without a token, by id.
+const workspaceBySiteIdStatement = prepared(
+  'sonny_workspace_by_site_id',
+  (db, args: Arguments<{ siteId: string }>) =>
+    db.selectFrom('workspaces').selectAll().where('site_id', '=', args.siteId),
+);
+const workspaceStatement = prepared('sonny_workspace', (db, args: Arguments<{ id: string }>) =>
+  db.selectFrom('workspaces').selectAll().where('id', '=', args.id),
+);
+
 export async function findWorkspaceBySiteId(
   db: Executor,
   siteId: string,
 ): Promise<WorkspaceRow | undefined> {
-  return db.selectFrom('workspaces').selectAll().where('site_id', '=', siteId).executeTakeFirst();
+  return workspaceBySiteIdStatement.first(db, { siteId });
 }
 
 export async function findWorkspace(db: Executor, id: string): Promise<WorkspaceRow | undefined> {
-  return db.selectFrom('workspaces').selectAll().where('id', '=', id).executeTakeFirst();
+  return workspaceStatement.first(db, { id });
 }
 
 /** The oldest workspace, which `npm start` shows when the database has no demo workspace. */

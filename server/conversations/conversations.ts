@@ -1,6 +1,6 @@
 // Owns the table `conversations`: every read and write of it is here. A visitor's scope
 // filters it by `visitors.identity_verified`.
-import { type SelectQueryBuilder, sql } from 'kysely';
+import { type Expression, type Kysely, type SelectQueryBuilder, sql } from 'kysely';
 import type { VisitorScope } from '../access/visitor-scope.ts';
 import type {
   ConversationRow,
@@ -10,6 +10,7 @@ import type {
   Transaction,
 } from '../db/database.ts';
 import { type KeysetWindow, microsOf, type Positioned, readWindow } from '../db/keyset.ts';
+import { type Arguments, prepared } from '../db/prepared.ts';
 import { notFound } from '../errors.ts';
 import { lockContact } from '../identity/contacts.ts';
 import { lockVisitor } from '../identity/visitors.ts';
@@ -212,19 +213,20 @@ export async function insertConversation(
   return toConversation(row);
 }
 
-/** Gives the visitor's conversations that have no contact yet this one; returns how many. */
-export async function linkVisitorConversations(
-  trx: Transaction,
-  visitorId: string,
-  contactId: string,
-): Promise<number> {
-  const linked = await trx
+/**
+ * Gives the visitor's conversations that have no contact yet this one, returning the ids it
+ * linked. A statement to continue with: the identify runs it with its contact's upsert.
+ */
+export function conversationLinking(
+  db: Kysely<Database>,
+  args: Arguments<{ visitorId: string; contactId: string }>,
+) {
+  return db
     .updateTable('conversations')
-    .set({ contact_id: contactId })
-    .where('visitor_id', '=', visitorId)
+    .set({ contact_id: args.contactId })
+    .where('visitor_id', '=', args.visitorId)
     .where('contact_id', 'is', null)
-    .executeTakeFirst();
-  return Number(linked.numUpdatedRows);
+    .returning('id');
 }
 
 /** Moves the conversation's last activity to now: a message was just written to it. */
@@ -304,11 +306,16 @@ export async function lockConversation(
 
 type ConversationQuery<O> = SelectQueryBuilder<Database, 'conversations', O>;
 
+/** What {@link inScope} filters by: a scope's ids, or where a prepared statement puts them. */
+type ScopeFilter =
+  | { readonly kind: 'visitor'; readonly visitorId: string | Expression<string> }
+  | { readonly kind: 'contact'; readonly contactId: string | Expression<string> };
+
 /**
  * Narrows a query over `conversations` to those a visitor's scope may read: its own, or for a
  * verified visitor its contact's conversations held by verified visitors.
  */
-export function inScope<O>(query: ConversationQuery<O>, scope: VisitorScope): ConversationQuery<O> {
+export function inScope<O>(query: ConversationQuery<O>, scope: ScopeFilter): ConversationQuery<O> {
   if (scope.kind === 'visitor')
     return query.where('conversations.visitor_id', '=', scope.visitorId);
   return query
@@ -324,16 +331,32 @@ export function inScope<O>(query: ConversationQuery<O>, scope: VisitorScope): Co
     );
 }
 
+function scopeConversationsQuery(db: Kysely<Database>, scope: ScopeFilter) {
+  return inScope(db.selectFrom('conversations'), scope)
+    .selectAll('conversations')
+    .orderBy('conversations.created_at', 'desc')
+    .orderBy('conversations.id', 'desc');
+}
+
+/** The conversations of each kind of scope: every widget's `visitor` query reads them. */
+const scopeConversationsStatements = {
+  visitor: prepared('sonny_visitor_conversations', (db, args: Arguments<{ id: string }>) =>
+    scopeConversationsQuery(db, { kind: 'visitor', visitorId: args.id }),
+  ),
+  contact: prepared('sonny_contact_conversations', (db, args: Arguments<{ id: string }>) =>
+    scopeConversationsQuery(db, { kind: 'contact', contactId: args.id }),
+  ),
+};
+
 /** The conversations of the scope, newest first. */
 export async function listScopeConversations(
   db: Executor,
   scope: VisitorScope,
 ): Promise<ConversationModel[]> {
-  const rows = await inScope(db.selectFrom('conversations'), scope)
-    .selectAll('conversations')
-    .orderBy('conversations.created_at', 'desc')
-    .orderBy('conversations.id', 'desc')
-    .execute();
+  const { rows } =
+    scope.kind === 'visitor'
+      ? await scopeConversationsStatements.visitor.execute(db, { id: scope.visitorId })
+      : await scopeConversationsStatements.contact.execute(db, { id: scope.contactId });
   return rows.map(toConversation);
 }
 

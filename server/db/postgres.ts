@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import type { Config } from '../config.ts';
+import { preparedStatementName } from './prepared.ts';
 import { describeError, isDatabaseUnavailable, type UnavailableReporter } from './unavailable.ts';
 
 /** The Postgres settings of {@link Config}, all in milliseconds but the pool size. */
@@ -46,8 +47,27 @@ export function createPool(
   // its `error` event needs a listener too, or it would end the process the same way.
   pool.on('connect', (client) => {
     client.on('error', () => {});
+    runPreparedByName(client);
   });
   return pool;
+}
+
+/**
+ * Sends the prepared statements ({@link preparedStatementName}) the client runs as named
+ * prepared statements, so Postgres parses and plans each once per connection rather than at
+ * every call. Kysely runs every statement as `query(text, values)`; any other call, and any
+ * other statement, goes through unchanged.
+ */
+function runPreparedByName(client: pg.PoolClient): void {
+  const query = client.query;
+  Object.assign(client, {
+    query(this: pg.PoolClient, config: unknown, ...rest: unknown[]): unknown {
+      const name = typeof config === 'string' ? preparedStatementName(config) : undefined;
+      if (name === undefined) return Reflect.apply(query, this, [config, ...rest]);
+      const [values, ...callback] = rest;
+      return Reflect.apply(query, this, [{ name, text: config, values }, ...callback]);
+    },
+  });
 }
 
 /** `host:port/database` of a connection string, never its user or password. */

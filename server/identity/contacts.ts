@@ -1,8 +1,54 @@
 // Owns the table `contacts`: every read and write of it is here.
-import { sql } from 'kysely';
-import type { ContactRow, Executor, Transaction } from '../db/database.ts';
+import { type Kysely, sql } from 'kysely';
+import type { ContactRow, Database, Executor, Transaction } from '../db/database.ts';
 import { type KeysetWindow, microsOf, type Positioned, readWindow } from '../db/keyset.ts';
+import { type Arguments, prepared } from '../db/prepared.ts';
 import type { EmailAddress } from './identity-input.ts';
+
+/** What {@link contactUpsert} writes: a contact's key, given name, and whether it is vouched. */
+export interface ContactUpsert {
+  readonly workspaceId: string;
+  /** The email as given, stored only when the contact is created. */
+  readonly email: string;
+  readonly emailNormalized: string;
+  readonly name: string | null;
+  readonly vouch: boolean;
+}
+
+/**
+ * The upsert of {@link upsertContact}, as a statement to run or to continue with (the join's
+ * identify binds its visitor in the same statement). Returns the contact as it is now, with
+ * `created` when this statement inserted it.
+ */
+export function contactUpsert(db: Kysely<Database>, args: Arguments<ContactUpsert>) {
+  const newName = sql<
+    string | null
+  >`case when ${args.vouch} or contacts.verified_at is null then coalesce(excluded.name, contacts.name) else contacts.name end`;
+  return (
+    db
+      .insertInto('contacts')
+      .values({
+        workspace_id: args.workspaceId,
+        email: args.email,
+        email_normalized: args.emailNormalized,
+        name: args.name,
+        verified_at: sql<Date | null>`case when ${args.vouch} then now() end`,
+      })
+      .onConflict((oc) =>
+        oc.columns(['workspace_id', 'email_normalized']).doUpdateSet({
+          name: newName,
+          last_seen_at: sql`now()`,
+          updated_at: sql`case when ${newName} is distinct from contacts.name then now() else contacts.updated_at end`,
+          verified_at: sql`case when ${args.vouch} then coalesce(contacts.verified_at, now()) else contacts.verified_at end`,
+        }),
+      )
+      .returningAll()
+      // xmax is 0 on a row this statement inserted, set on one it updated.
+      .returning(sql<boolean>`xmax = 0`.as('created'))
+  );
+}
+
+const upsertContactStatement = prepared('sonny_upsert_contact', contactUpsert);
 
 /**
  * Creates the contact of this email in the workspace, or updates it. Safe under concurrency:
@@ -18,36 +64,13 @@ export async function upsertContact(
   name: string | null,
   { vouch = false }: { vouch?: boolean } = {},
 ): Promise<ContactRow & { readonly created: boolean }> {
-  const newName = vouch
-    ? sql<string | null>`coalesce(excluded.name, contacts.name)`
-    : sql<
-        string | null
-      >`case when contacts.verified_at is null then coalesce(excluded.name, contacts.name) else contacts.name end`;
-  return (
-    db
-      .insertInto('contacts')
-      .values({
-        workspace_id: workspaceId,
-        email: email.display,
-        email_normalized: email.normalized,
-        name,
-        verified_at: vouch ? sql<Date>`now()` : null,
-      })
-      .onConflict((oc) =>
-        oc.columns(['workspace_id', 'email_normalized']).doUpdateSet({
-          name: newName,
-          last_seen_at: sql`now()`,
-          updated_at: sql`case when ${newName} is distinct from contacts.name then now() else contacts.updated_at end`,
-          verified_at: vouch
-            ? sql`coalesce(contacts.verified_at, now())`
-            : sql`contacts.verified_at`,
-        }),
-      )
-      .returningAll()
-      // xmax is 0 on a row this statement inserted, set on one it updated.
-      .returning(sql<boolean>`xmax = 0`.as('created'))
-      .executeTakeFirstOrThrow()
-  );
+  return upsertContactStatement.one(db, {
+    workspaceId,
+    email: email.display,
+    emailNormalized: email.normalized,
+    name,
+    vouch,
+  });
 }
 
 /** The longest contact search: an email address's maximum length. */

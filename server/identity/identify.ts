@@ -1,23 +1,31 @@
 import { ErrorCode } from '../../protocol/index.ts';
 import type { SecretBox } from '../access/secret-box.ts';
 import { findWorkspace } from '../access/workspaces.ts';
-import { linkVisitorConversations } from '../conversations/conversations.ts';
+import { conversationLinking } from '../conversations/conversations.ts';
 import type { DomainEventPublisher } from '../conversations/events.ts';
 import { appendInboxEvent, type InboxEventAppended } from '../conversations/inbox-events.ts';
-import type { ContactRow, Db } from '../db/database.ts';
+import type { ContactRow, Db, WorkspaceRow } from '../db/database.ts';
+import { type Arguments, prepared } from '../db/prepared.ts';
 import { runUnitOfWork, type UnitOfWork } from '../db/unit-of-work.ts';
 import { SonnyError } from '../errors.ts';
-import { findContacts, tokenPredatesEndedSessions, upsertContact } from './contacts.ts';
+import {
+  type ContactUpsert,
+  contactUpsert,
+  findContacts,
+  tokenPredatesEndedSessions,
+  upsertContact,
+} from './contacts.ts';
 import type { EmailAddress } from './identity-input.ts';
 import { type VerifiedIdentityClaims, verifyIdentityToken } from './identity-tokens.ts';
 import {
-  bindVisitorToContact,
+  type IdentifyingVisitor,
   isVerifiedAt,
+  lockVisitorForIdentify,
   ownIdentity,
-  requireActiveVisitor,
   toVisitor,
   type VisitorModel,
   type VisitorRef,
+  visitorBinding,
 } from './visitors.ts';
 
 export interface Identity {
@@ -103,11 +111,31 @@ export async function identifyVisitorIn(
   identity: Identity,
   guards: IdentifyGuards = {},
 ): Promise<IdentifyResult> {
+  const current = await lockVisitorForIdentify(work.trx, visitor);
+  return identifyLockedVisitor(work, secrets, current, identity, guards);
+}
+
+/**
+ * {@link identifyVisitorIn} of a visitor whose row this unit of work has locked already, as
+ * it found it (the join's upsert locks it). `workspace`, when the caller has read it, spares
+ * reading whether the workspace requires verified identities.
+ */
+export async function identifyLockedVisitor(
+  work: UnitOfWork<InboxEventAppended>,
+  secrets: SecretBox,
+  current: IdentifyingVisitor,
+  identity: Identity,
+  guards: IdentifyGuards = {},
+  workspace?: Pick<WorkspaceRow, 'require_verified_identity'>,
+): Promise<IdentifyResult> {
   const { trx } = work;
-  const current = await requireActiveVisitor(trx, visitor, { forUpdate: true });
+  const workspaceId = current.workspace_id;
   if (current.contact_id !== null) {
-    const contacts = await findContacts(trx, visitor.workspaceId, [current.contact_id]);
-    if (contacts.get(current.contact_id)?.email_normalized !== identity.email.normalized) {
+    const boundKey =
+      current.bound_email_normalized ??
+      (await findContacts(trx, workspaceId, [current.contact_id])).get(current.contact_id)
+        ?.email_normalized;
+    if (boundKey !== identity.email.normalized) {
       throw new SonnyError(
         ErrorCode.IDENTITY_CONFLICT,
         'This visitor is already identified as someone else. Reset the visitor before identifying a different person.',
@@ -121,14 +149,14 @@ export async function identifyVisitorIn(
     claims = await verifyIdentityToken(
       trx,
       secrets,
-      visitor.workspaceId,
+      workspaceId,
       identity.identityToken,
       identity.email,
     );
     name = claims.name ?? identity.name;
   } else if (!(isVerifiedAt(current.identity_verified_until) && current.contact_id !== null)) {
-    const workspace = await findWorkspace(trx, visitor.workspaceId);
-    if (workspace === undefined || workspace.require_verified_identity) {
+    const settings = workspace ?? (await findWorkspace(trx, workspaceId));
+    if (settings === undefined || settings.require_verified_identity) {
       throw new SonnyError(
         ErrorCode.IDENTITY_VERIFICATION_REQUIRED,
         'This site accepts only verified identities: pass an identityToken from its backend.',
@@ -138,9 +166,25 @@ export async function identifyVisitorIn(
 
   if (current.contact_id === null) await guards.beforeFirstBinding?.();
   const verified = claims !== null;
-  const contact = await upsertContact(trx, visitor.workspaceId, identity.email, name, {
+  // One statement: the contact's upsert, the binding and the linking. What follows may still
+  // refuse the identify, which rolls all three back.
+  const written = await identifyStatement.one(trx, {
+    workspaceId,
+    email: identity.email.display,
+    emailNormalized: identity.email.normalized,
+    name,
     vouch: verified,
+    visitorId: current.id,
+    verified: verified || current.identity_verified,
+    verifiedUntil: claims?.expiresAt ?? null,
+    givenName: identity.name,
   });
+  const contact = {
+    id: written.contact_id,
+    email: written.contact_email,
+    name: written.contact_name,
+    sessions_ended_at: written.contact_sessions_ended_at,
+  };
   // Read under the contact's lock, so a concurrent endContactSessions is either seen or waits.
   if (claims !== null && tokenPredatesEndedSessions(claims.issuedAt, contact)) {
     throw new SonnyError(
@@ -148,31 +192,81 @@ export async function identifyVisitorIn(
       'The identity token was issued before this person’s sessions were ended; ask your backend for a fresh one.',
     );
   }
-  if (contact.created) await guards.afterNewContact?.(visitor.workspaceId);
-  const bound = await bindVisitorToContact(trx, visitor.id, {
-    contactId: contact.id,
-    verified: verified || current.identity_verified,
-    verifiedUntil: claims?.expiresAt ?? null,
-    given: { email: identity.email.display, name: identity.name },
-  });
-  const linkedConversationCount = await linkVisitorConversations(trx, visitor.id, contact.id);
+  if (written.contact_created) await guards.afterNewContact?.(workspaceId);
   // News for the inbox: the first binding, or a verification. Not a repeat: a widget re-sends
   // its identity on every join.
   if (current.contact_id === null || (verified && !current.identity_verified)) {
     await appendInboxEvent(work, {
-      workspaceId: visitor.workspaceId,
+      workspaceId,
       kind: 'visitor_identified',
-      visitorId: visitor.id,
+      visitorId: current.id,
       contactId: contact.id,
     });
   }
+  const bound = {
+    id: current.id,
+    workspace_id: workspaceId,
+    contact_id: contact.id,
+    identity_verified_until: written.identity_verified_until,
+    given_email: written.given_email,
+    given_name: written.given_name,
+  };
   const own = ownIdentity(bound, contact) ?? { email: identity.email.display, name: null };
   return {
     contact: { id: contact.id, ...own, verified: isVerifiedAt(bound.identity_verified_until) },
     visitor: toVisitor(bound, own),
-    linkedConversationCount,
+    linkedConversationCount: Number(written.linked_count),
   };
 }
+
+/** What the identify writes in its one statement. */
+interface IdentifyWrite extends ContactUpsert {
+  readonly visitorId: string;
+  /** The visitor's verification as bound: verified now or at any identify before. */
+  readonly verified: boolean;
+  readonly verifiedUntil: Date | null;
+  /** The name the visitor gave, which it sees of itself (the contact may keep a signed one). */
+  readonly givenName: string | null;
+}
+
+/**
+ * The contact's upsert, the visitor's binding to it and the linking of the visitor's
+ * conversations, in one statement (one round trip). Each part is its table owner's.
+ */
+const identifyStatement = prepared('sonny_identify', (db, args: Arguments<IdentifyWrite>) =>
+  db
+    .with('contact', () => contactUpsert(db, args))
+    .with('bound', (qc) =>
+      visitorBinding(db, {
+        visitorId: args.visitorId,
+        contactId: qc.selectFrom('contact').select('contact.id').$asScalar(),
+        verified: args.verified,
+        verifiedUntil: args.verifiedUntil,
+        givenEmail: args.email,
+        givenName: args.givenName,
+      }),
+    )
+    .with('linked', (qc) =>
+      conversationLinking(db, {
+        visitorId: args.visitorId,
+        contactId: qc.selectFrom('contact').select('contact.id').$asScalar(),
+      }),
+    )
+    .selectFrom(['contact', 'bound'])
+    .select([
+      'contact.id as contact_id',
+      'contact.email as contact_email',
+      'contact.name as contact_name',
+      'contact.created as contact_created',
+      'contact.sessions_ended_at as contact_sessions_ended_at',
+      'bound.identity_verified_until',
+      'bound.given_email',
+      'bound.given_name',
+    ])
+    .select((eb) =>
+      eb.selectFrom('linked').select(eb.fn.countAll<string>().as('count')).as('linked_count'),
+    ),
+);
 
 /**
  * The integrator's identify: creates or updates the contact of this email and vouches for it,

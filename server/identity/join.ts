@@ -7,9 +7,9 @@ import type { Db } from '../db/database.ts';
 import { runUnitOfWork } from '../db/unit-of-work.ts';
 import { badUserInput, SonnyError } from '../errors.ts';
 import { unacceptableString } from '../text-input.ts';
-import { type IdentifyGuards, type Identity, identifyVisitorIn } from './identify.ts';
+import { type IdentifyGuards, type Identity, identifyLockedVisitor } from './identify.ts';
 import { parseEmail, parseName } from './identity-input.ts';
-import { upsertVisitor, type VisitorRef } from './visitors.ts';
+import { upsertJoiningVisitor, type VisitorRef } from './visitors.ts';
 
 /** Why a join was refused; the transport decides how to tell the client. */
 export type JoinRefusal =
@@ -65,12 +65,13 @@ export async function joinVisitor(
   try {
     const identity = readIdentity(request);
     return await runUnitOfWork(db, publisher, async (work) => {
-      const visitor = await upsertVisitor(work.trx, workspace.id, request.visitorId);
+      const visitor = await upsertJoiningVisitor(work.trx, workspace.id, request.visitorId);
       if (visitor.ended_at !== null) throw new VisitorEnded();
       if (visitor.created) await options.afterNewVisitor?.();
       const ref = { id: visitor.id, workspaceId: workspace.id };
       if (identity === null) return { accepted: true, visitor: ref, identified: null } as const;
-      await identifyVisitorIn(work, secrets, ref, identity, options);
+      // The upsert locked the visitor's row: the identify goes on from it.
+      await identifyLockedVisitor(work, secrets, visitor, identity, options, workspace);
       const identified = identity.identityToken === null ? 'unverified' : 'verified';
       return { accepted: true, visitor: ref, identified } as const;
     });

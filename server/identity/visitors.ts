@@ -1,10 +1,11 @@
 // Owns the table `visitors`: every read and write of it is here. Its reads join `contacts`
 // for the email and name a visitor identified with.
-import { sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { ErrorCode } from '../../protocol/index.ts';
 import { secretDigest } from '../access/secrets.ts';
-import type { Executor, Transaction, VisitorRow } from '../db/database.ts';
+import type { Database, Executor, Transaction, VisitorRow } from '../db/database.ts';
 import { type KeysetWindow, microsOf, type Positioned, readWindow } from '../db/keyset.ts';
+import { type Arguments, prepared } from '../db/prepared.ts';
 import { SonnyError } from '../errors.ts';
 
 /** A joined visitor as the server knows it: never the visitorId credential itself. */
@@ -14,29 +15,86 @@ export interface VisitorRef {
 }
 
 /**
- * Creates the visitor of this credential, or resumes it (touching `last_seen_at`).
- * Returns the row as it is now, `ended_at` included, so the caller can refuse a reset visitor.
+ * A visitor as an identify finds it, its row locked until the transaction ends: the row as it
+ * is now, and the key of the contact it is bound to.
  */
-export async function upsertVisitor(
-  db: Executor,
+export type IdentifyingVisitor = VisitorRow & {
+  /**
+   * The `email_normalized` of its contact. Null when it is bound to none, and also when it was
+   * bound, while this statement waited for the lock, to a contact created after the statement
+   * began (which it cannot see): read that contact again.
+   */
+  readonly bound_email_normalized: string | null;
+};
+
+const upsertJoiningVisitorStatement = prepared(
+  'sonny_upsert_joining_visitor',
+  (db, args: Arguments<{ workspaceId: string; credentialHash: string }>) =>
+    db
+      .with('visitor', () =>
+        db
+          .insertInto('visitors')
+          .values({ workspace_id: args.workspaceId, credential_hash: args.credentialHash })
+          .onConflict((oc) =>
+            oc
+              .columns(['workspace_id', 'credential_hash'])
+              .doUpdateSet({ last_seen_at: sql`now()` }),
+          )
+          .returningAll()
+          // xmax is 0 on a row this statement inserted, set on one it updated.
+          .returning(sql<boolean>`xmax = 0`.as('created')),
+      )
+      .selectFrom('visitor')
+      .leftJoin('contacts', 'contacts.id', 'visitor.contact_id')
+      .selectAll('visitor')
+      .select('contacts.email_normalized as bound_email_normalized'),
+);
+
+/**
+ * Creates the visitor of this credential, or resumes it (touching `last_seen_at`), and holds
+ * its row's lock until the transaction ends, as {@link lockVisitorForIdentify} does. Returns
+ * the row as it is now, `ended_at` included, so the caller can refuse a reset visitor.
+ */
+export async function upsertJoiningVisitor(
+  trx: Transaction,
   workspaceId: string,
   visitorCredential: string,
-): Promise<VisitorRow & { readonly created: boolean }> {
-  return (
+): Promise<IdentifyingVisitor & { readonly created: boolean }> {
+  return upsertJoiningVisitorStatement.one(trx, {
+    workspaceId,
+    credentialHash: secretDigest(visitorCredential.toLowerCase()),
+  });
+}
+
+const lockVisitorForIdentifyStatement = prepared(
+  'sonny_lock_visitor_for_identify',
+  (db, args: Arguments<VisitorRef>) =>
     db
-      .insertInto('visitors')
-      .values({
-        workspace_id: workspaceId,
-        credential_hash: secretDigest(visitorCredential.toLowerCase()),
-      })
-      .onConflict((oc) =>
-        oc.columns(['workspace_id', 'credential_hash']).doUpdateSet({ last_seen_at: sql`now()` }),
-      )
-      .returningAll()
-      // xmax is 0 on a row this statement inserted, set on one it updated.
-      .returning(sql<boolean>`xmax = 0`.as('created'))
-      .executeTakeFirstOrThrow()
-  );
+      .selectFrom('visitors')
+      .leftJoin('contacts', 'contacts.id', 'visitors.contact_id')
+      .selectAll('visitors')
+      .select('contacts.email_normalized as bound_email_normalized')
+      .where('visitors.id', '=', args.id)
+      .where('visitors.workspace_id', '=', args.workspaceId)
+      .where('visitors.ended_at', 'is', null)
+      .forUpdate('visitors'),
+);
+
+/**
+ * Loads the visitor for an identify if it still may act, locking its row (see
+ * {@link requireActiveVisitor}).
+ */
+export async function lockVisitorForIdentify(
+  trx: Transaction,
+  visitor: VisitorRef,
+): Promise<IdentifyingVisitor> {
+  const row = await lockVisitorForIdentifyStatement.first(trx, visitor);
+  if (row === undefined) throw visitorWasReset();
+  return row;
+}
+
+function visitorWasReset(): SonnyError {
+  return new SonnyError(ErrorCode.UNAUTHENTICATED, 'This visitor was reset; join again.');
 }
 
 /**
@@ -57,9 +115,7 @@ export async function requireActiveVisitor(
     .where('ended_at', 'is', null);
   if (forUpdate) query = query.forUpdate();
   const row = await query.executeTakeFirst();
-  if (row === undefined) {
-    throw new SonnyError(ErrorCode.UNAUTHENTICATED, 'This visitor was reset; join again.');
-  }
+  if (row === undefined) throw visitorWasReset();
   return row;
 }
 
@@ -71,40 +127,40 @@ export async function lockVisitor(trx: Transaction, visitorId: string): Promise<
   await trx.selectFrom('visitors').select('id').where('id', '=', visitorId).forUpdate().execute();
 }
 
+/** What {@link visitorBinding} writes. */
+export interface VisitorBinding {
+  readonly visitorId: string;
+  readonly contactId: string;
+  /** Verified once any identify was. */
+  readonly verified: boolean;
+  /** The `exp` of the token this identify presented; null for an unverified identify. */
+  readonly verifiedUntil: Date | null;
+  /** The email as this identify gave it. */
+  readonly givenEmail: string;
+  /** The name this identify gave; null keeps the one given before. */
+  readonly givenName: string | null;
+}
+
 /**
- * Binds the visitor to its contact (verified once any identify was), marking when it first
- * identified and what it gave (the email as given, and the name unless none was given this
- * time); a token's `verifiedUntil` extends its verification to then, never shortens it.
- * Returns the row as it is now.
+ * Binds the visitor to its contact, marking when it first identified and what it gave (the
+ * email as given, and the name unless none was given this time); a token's `verifiedUntil`
+ * extends its verification to then, never shortens it (`greatest` ignores a null). Returns the
+ * row as it is now. A statement to continue with: the identify runs it with its contact's
+ * upsert. The caller holds the visitor's lock.
  */
-export async function bindVisitorToContact(
-  trx: Transaction,
-  visitorId: string,
-  contact: {
-    readonly contactId: string;
-    readonly verified: boolean;
-    /** The `exp` of the token this identify presented; null for an unverified identify. */
-    readonly verifiedUntil: Date | null;
-    readonly given: { readonly email: string; readonly name: string | null };
-  },
-): Promise<VisitorRow> {
-  return trx
+export function visitorBinding(db: Kysely<Database>, args: Arguments<VisitorBinding>) {
+  return db
     .updateTable('visitors')
     .set({
-      contact_id: contact.contactId,
+      contact_id: args.contactId,
       identified_at: sql`coalesce(identified_at, now())`,
-      identity_verified: contact.verified,
-      ...(contact.verifiedUntil === null
-        ? {}
-        : {
-            identity_verified_until: sql<Date>`greatest(identity_verified_until, ${contact.verifiedUntil}::timestamptz)`,
-          }),
-      given_email: contact.given.email,
-      given_name: sql<string | null>`coalesce(${contact.given.name}::text, visitors.given_name)`,
+      identity_verified: args.verified,
+      identity_verified_until: sql<Date | null>`greatest(identity_verified_until, ${args.verifiedUntil}::timestamptz)`,
+      given_email: args.givenEmail,
+      given_name: sql<string | null>`coalesce(${args.givenName}::text, visitors.given_name)`,
     })
-    .where('id', '=', visitorId)
-    .returningAll()
-    .executeTakeFirstOrThrow();
+    .where('id', '=', args.visitorId)
+    .returningAll();
 }
 
 /**
@@ -235,16 +291,23 @@ export function ownIdentity(
   return row.given_email === null ? null : { email: row.given_email, name: row.given_name };
 }
 
+const loadVisitorStatement = prepared('sonny_load_visitor', (db, args: Arguments<VisitorRef>) =>
+  db
+    .selectFrom('visitors')
+    .leftJoin('contacts', 'contacts.id', 'visitors.contact_id')
+    .selectAll('visitors')
+    .select(['contacts.email as contact_email', 'contacts.name as contact_name'])
+    .where('visitors.id', '=', args.id)
+    .where('visitors.workspace_id', '=', args.workspaceId)
+    .where('visitors.ended_at', 'is', null),
+);
+
 /** The active visitor as it sees itself (see {@link ownIdentity}). */
 export async function loadVisitor(db: Executor, visitor: VisitorRef): Promise<VisitorModel> {
-  const row = await requireActiveVisitor(db, visitor);
-  const contact = await visitorsWithContacts(db)
-    .where('visitors.id', '=', row.id)
-    .executeTakeFirstOrThrow();
-  return toVisitor(
-    row,
-    contact.email === null ? null : ownIdentity(row, { email: contact.email, name: contact.name }),
-  );
+  const row = await loadVisitorStatement.first(db, visitor);
+  if (row === undefined) throw visitorWasReset();
+  const { contact_email: email, contact_name: name } = row;
+  return toVisitor(row, email === null ? null : ownIdentity(row, { email, name }));
 }
 
 /** What a visitor's API model is made of ({@link toVisitor}), and `created_at`, lists' order. */
