@@ -1,5 +1,5 @@
 // Owns the table `contacts`: every read and write of it is here.
-import { type Kysely, sql } from 'kysely';
+import { type Expression, type Kysely, sql } from 'kysely';
 import type { ContactRow, Database, Executor, Transaction } from '../db/database.ts';
 import { type KeysetWindow, microsOf, type Positioned, readWindow } from '../db/keyset.ts';
 import { type Arguments, prepared } from '../db/prepared.ts';
@@ -16,14 +16,28 @@ export interface ContactUpsert {
 }
 
 /**
+ * What an identify changes on a contact that exists: the name this identify gives (`given`;
+ * null keeps the stored one, and only a vouching identify renames a vouched contact), its
+ * last visit, and with `vouch` when it was first vouched for.
+ */
+function contactRenewal(given: Expression<string | null>, vouch: Expression<boolean>) {
+  const name = sql<
+    string | null
+  >`case when ${vouch} or contacts.verified_at is null then coalesce(${given}, contacts.name) else contacts.name end`;
+  return {
+    name,
+    last_seen_at: sql<Date>`now()`,
+    updated_at: sql<Date>`case when ${name} is distinct from contacts.name then now() else contacts.updated_at end`,
+    verified_at: sql<Date | null>`case when ${vouch} then coalesce(contacts.verified_at, now()) else contacts.verified_at end`,
+  };
+}
+
+/**
  * The upsert of {@link upsertContact}, as a statement to run or to continue with (the join's
  * identify binds its visitor in the same statement). Returns the contact as it is now, with
  * `created` when this statement inserted it.
  */
 export function contactUpsert(db: Kysely<Database>, args: Arguments<ContactUpsert>) {
-  const newName = sql<
-    string | null
-  >`case when ${args.vouch} or contacts.verified_at is null then coalesce(excluded.name, contacts.name) else contacts.name end`;
   return (
     db
       .insertInto('contacts')
@@ -35,17 +49,29 @@ export function contactUpsert(db: Kysely<Database>, args: Arguments<ContactUpser
         verified_at: sql<Date | null>`case when ${args.vouch} then now() end`,
       })
       .onConflict((oc) =>
-        oc.columns(['workspace_id', 'email_normalized']).doUpdateSet({
-          name: newName,
-          last_seen_at: sql`now()`,
-          updated_at: sql`case when ${newName} is distinct from contacts.name then now() else contacts.updated_at end`,
-          verified_at: sql`case when ${args.vouch} then coalesce(contacts.verified_at, now()) else contacts.verified_at end`,
-        }),
+        oc
+          .columns(['workspace_id', 'email_normalized'])
+          .doUpdateSet(contactRenewal(sql`excluded.name`, args.vouch)),
       )
       .returningAll()
       // xmax is 0 on a row this statement inserted, set on one it updated.
       .returning(sql<boolean>`xmax = 0`.as('created'))
   );
+}
+
+/**
+ * The contact's renewal by an identify without a token, as {@link contactUpsert} renews a
+ * contact that exists: for a statement that knows the contact's id already.
+ */
+export function unverifiedContactRenewal(
+  db: Kysely<Database>,
+  args: Arguments<{ contactId: string; name: string | null }>,
+) {
+  return db
+    .updateTable('contacts')
+    .set(contactRenewal(args.name, sql.lit(false)))
+    .where('id', '=', args.contactId)
+    .returning('id');
 }
 
 const upsertContactStatement = prepared('sonny_upsert_contact', contactUpsert);

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { ErrorCode } from '../../protocol/index.ts';
 import type { SecretBox } from '../access/secret-box.ts';
 import { findWorkspace } from '../access/workspaces.ts';
@@ -13,11 +14,14 @@ import {
   contactUpsert,
   findContacts,
   tokenPredatesEndedSessions,
+  unverifiedContactRenewal,
   upsertContact,
 } from './contacts.ts';
 import type { EmailAddress } from './identity-input.ts';
 import { type VerifiedIdentityClaims, verifyIdentityToken } from './identity-tokens.ts';
 import {
+  boundVisitorLock,
+  credentialHashOf,
   type IdentifyingVisitor,
   isVerifiedAt,
   lockVisitorForIdentify,
@@ -175,7 +179,7 @@ export async function identifyLockedVisitor(
     name,
     vouch: verified,
     visitorId: current.id,
-    verified: verified || current.identity_verified,
+    verified,
     verifiedUntil: claims?.expiresAt ?? null,
     givenName: identity.name,
   });
@@ -222,7 +226,7 @@ export async function identifyLockedVisitor(
 /** What the identify writes in its one statement. */
 interface IdentifyWrite extends ContactUpsert {
   readonly visitorId: string;
-  /** The visitor's verification as bound: verified now or at any identify before. */
+  /** Whether this identify was verified (the visitor stays verified once any identify was). */
   readonly verified: boolean;
   readonly verifiedUntil: Date | null;
   /** The name the visitor gave, which it sees of itself (the contact may keep a signed one). */
@@ -267,6 +271,73 @@ const identifyStatement = prepared('sonny_identify', (db, args: Arguments<Identi
       eb.selectFrom('linked').select(eb.fn.countAll<string>().as('count')).as('linked_count'),
     ),
 );
+
+/** What a repeated identify gives: the visitor's credential and the identity it gave again. */
+interface RepeatedIdentify {
+  readonly workspaceId: string;
+  readonly credentialHash: string;
+  readonly email: string;
+  readonly emailNormalized: string;
+  readonly name: string | null;
+}
+
+const repeatedIdentifyStatement = prepared(
+  'sonny_repeated_identify',
+  (db, args: Arguments<RepeatedIdentify>) =>
+    db
+      .with('visitor', () => boundVisitorLock(db, args))
+      .with('bound', (qc) =>
+        visitorBinding(db, {
+          visitorId: qc.selectFrom('visitor').select('visitor.id').$asScalar(),
+          contactId: qc.selectFrom('visitor').select('visitor.contact_id').$asScalar(),
+          verified: sql.lit(false),
+          verifiedUntil: sql<Date | null>`null`,
+          givenEmail: args.email,
+          givenName: args.name,
+        }),
+      )
+      .with('contact', (qc) =>
+        unverifiedContactRenewal(db, {
+          contactId: qc.selectFrom('visitor').select('visitor.contact_id').$asScalar(),
+          name: args.name,
+        }),
+      )
+      .with('linked', (qc) =>
+        conversationLinking(db, {
+          visitorId: qc.selectFrom('visitor').select('visitor.id').$asScalar(),
+          contactId: qc.selectFrom('visitor').select('visitor.contact_id').$asScalar(),
+        }),
+      )
+      .selectFrom('visitor')
+      .select('visitor.id'),
+);
+
+/**
+ * The identify of a join that only repeats the one before, as a widget re-sends its identity
+ * at every page view: the visitor is active and bound to the contact of this very email, the
+ * identify has no token and the workspace does not require one. Such an identify refuses
+ * nothing, passes no guard and records no event, so it runs as one statement without a
+ * transaction of its own, writing what {@link identifyLockedVisitor} would: the visit, the
+ * contact's name and last visit, what the visitor gave, and the linking. Returns the visitor,
+ * or null when it is not such a visitor (new, ended, unbound or bound to another contact):
+ * then nothing was written, and the caller takes the path that decides.
+ */
+export async function repeatIdentify(
+  db: Db,
+  workspaceId: string,
+  visitorCredential: string,
+  identity: Identity,
+): Promise<VisitorRef | null> {
+  if (identity.identityToken !== null) return null;
+  const row = await repeatedIdentifyStatement.first(db, {
+    workspaceId,
+    credentialHash: credentialHashOf(visitorCredential),
+    email: identity.email.display,
+    emailNormalized: identity.email.normalized,
+    name: identity.name,
+  });
+  return row === undefined ? null : { id: row.id, workspaceId };
+}
 
 /**
  * The integrator's identify: creates or updates the contact of this email and vouches for it,

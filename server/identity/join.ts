@@ -7,9 +7,14 @@ import type { Db } from '../db/database.ts';
 import { runUnitOfWork } from '../db/unit-of-work.ts';
 import { badUserInput, SonnyError } from '../errors.ts';
 import { unacceptableString } from '../text-input.ts';
-import { type IdentifyGuards, type Identity, identifyLockedVisitor } from './identify.ts';
+import {
+  type IdentifyGuards,
+  type Identity,
+  identifyLockedVisitor,
+  repeatIdentify,
+} from './identify.ts';
 import { parseEmail, parseName } from './identity-input.ts';
-import { upsertJoiningVisitor, type VisitorRef } from './visitors.ts';
+import { resumeVisitor, upsertJoiningVisitor, type VisitorRef } from './visitors.ts';
 
 /** Why a join was refused; the transport decides how to tell the client. */
 export type JoinRefusal =
@@ -64,6 +69,15 @@ export async function joinVisitor(
 
   try {
     const identity = readIdentity(request);
+    // Most joins are a returning visitor's next page view, which decides nothing: one
+    // statement, no transaction. Anything else (nothing written then) takes the unit of work.
+    if (identity === null) {
+      const visitor = await resumeVisitor(db, workspace.id, request.visitorId);
+      if (visitor !== null) return { accepted: true, visitor, identified: null };
+    } else if (!workspace.require_verified_identity) {
+      const visitor = await repeatIdentify(db, workspace.id, request.visitorId, identity);
+      if (visitor !== null) return { accepted: true, visitor, identified: 'unverified' };
+    }
     return await runUnitOfWork(db, publisher, async (work) => {
       const visitor = await upsertJoiningVisitor(work.trx, workspace.id, request.visitorId);
       if (visitor.ended_at !== null) throw new VisitorEnded();

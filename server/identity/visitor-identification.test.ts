@@ -26,6 +26,15 @@ async function contactsOf(workspaceId: string) {
     .execute();
 }
 
+/** The workspace's one visitor, as stored. */
+async function visitorRow(workspaceId: string) {
+  return server.app.db
+    .selectFrom('visitors')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .executeTakeFirstOrThrow();
+}
+
 async function rowCounts(workspaceId: string) {
   const count = (table: WorkspaceTable) => countWorkspaceRows(server.app.db, table, workspaceId);
   return {
@@ -338,6 +347,66 @@ describe('the join', () => {
       reason: 'IDENTITY_CONFLICT',
     });
     expect(await rowCounts(site.id)).toEqual(before);
+  });
+
+  it('repeating its identity at each page view: the contact takes a new name, keeps it when none is given, and the visitor sees the email as it gave it last', async () => {
+    const site = await server.createWorkspace();
+    const visitorId = newVisitorId();
+    const email = uniqueEmail('Jane');
+    const first = await server.join({ siteId: site.siteId, visitorId, email, name: 'Jane' });
+    await first.execute(SEND, { body: 'hi', id: 'p1' });
+    await first.dispose();
+    const visited = await visitorRow(site.id);
+
+    const lower = email.toLowerCase();
+    const renamed = await server.join({ siteId: site.siteId, visitorId, email: lower, name: 'J' });
+    expect((await renamed.execute(VISITOR)).data?.visitor).toMatchObject({
+      email: lower,
+      name: 'J',
+      identified: true,
+      conversations: [{ messages: [{ body: 'hi' }] }],
+    });
+    await renamed.dispose();
+    const unnamed = await server.join({ siteId: site.siteId, visitorId, email });
+    expect((await unnamed.execute(VISITOR)).data?.visitor).toMatchObject({ email, name: 'J' });
+
+    expect(await contactsOf(site.id)).toEqual([expect.objectContaining({ email, name: 'J' })]);
+    expect((await visitorRow(site.id)).last_seen_at.getTime()).toBeGreaterThan(
+      visited.last_seen_at.getTime(),
+    );
+    expect(await rowCounts(site.id)).toEqual({ contacts: 1, visitors: 1, conversations: 1 });
+  });
+
+  it('repeating its identity after the integrator vouched for the contact: the stored name stays, the visitor sees the one it gave', async () => {
+    const site = await server.createWorkspace();
+    const visitorId = newVisitorId();
+    const email = uniqueEmail();
+    await (await server.join({ siteId: site.siteId, visitorId, email, name: 'Jane' })).dispose();
+    const vouched = await server.http(
+      `mutation ($email: String!) { identifyContact(input: { email: $email, name: "Jane Doe" }) { id } }`,
+      { email },
+      site.apiKey,
+    );
+    expect(vouched.errors).toBeUndefined();
+
+    const again = await server.join({ siteId: site.siteId, visitorId, email, name: 'Janet' });
+    expect((await again.execute(VISITOR)).data?.visitor).toMatchObject({ email, name: 'Janet' });
+    expect(await contactsOf(site.id)).toEqual([
+      expect.objectContaining({ name: 'Jane Doe', verified_at: expect.any(Date) }),
+    ]);
+  });
+
+  it('a reset visitorId is refused with its identity too, and the contact is left as it was', async () => {
+    const site = await server.createWorkspace();
+    const visitorId = newVisitorId();
+    const email = uniqueEmail();
+    const tab = await server.join({ siteId: site.siteId, visitorId, email, name: 'Jane' });
+    expect((await tab.execute(RESET)).errors).toBeUndefined();
+    const [before] = await contactsOf(site.id);
+
+    const rejoin = await server.join({ siteId: site.siteId, visitorId, email, name: 'Other' });
+    expect((await rejoin.closed).code).toBe(CloseCode.Forbidden);
+    expect(await contactsOf(site.id)).toEqual([before]);
   });
 });
 

@@ -62,8 +62,37 @@ export async function upsertJoiningVisitor(
 ): Promise<IdentifyingVisitor & { readonly created: boolean }> {
   return upsertJoiningVisitorStatement.one(trx, {
     workspaceId,
-    credentialHash: secretDigest(visitorCredential.toLowerCase()),
+    credentialHash: credentialHashOf(visitorCredential),
   });
+}
+
+const resumeVisitorStatement = prepared(
+  'sonny_resume_visitor',
+  (db, args: Arguments<{ workspaceId: string; credentialHash: string }>) =>
+    db
+      .updateTable('visitors')
+      .set({ last_seen_at: sql`now()` })
+      .where('workspace_id', '=', args.workspaceId)
+      .where('credential_hash', '=', args.credentialHash)
+      .where('ended_at', 'is', null)
+      .returning('id'),
+);
+
+/**
+ * Resumes the active visitor of this credential, touching `last_seen_at` as
+ * {@link upsertJoiningVisitor} does: one statement, for a join with nothing to decide. Null
+ * when there is none (a new visitor, or an ended one), and then nothing was written.
+ */
+export async function resumeVisitor(
+  db: Executor,
+  workspaceId: string,
+  visitorCredential: string,
+): Promise<VisitorRef | null> {
+  const row = await resumeVisitorStatement.first(db, {
+    workspaceId,
+    credentialHash: credentialHashOf(visitorCredential),
+  });
+  return row === undefined ? null : { id: row.id, workspaceId };
 }
 
 const lockVisitorForIdentifyStatement = prepared(
@@ -131,7 +160,7 @@ export async function lockVisitor(trx: Transaction, visitorId: string): Promise<
 export interface VisitorBinding {
   readonly visitorId: string;
   readonly contactId: string;
-  /** Verified once any identify was. */
+  /** Whether this identify was verified: the visitor stays verified once any identify was. */
   readonly verified: boolean;
   /** The `exp` of the token this identify presented; null for an unverified identify. */
   readonly verifiedUntil: Date | null;
@@ -142,11 +171,11 @@ export interface VisitorBinding {
 }
 
 /**
- * Binds the visitor to its contact, marking when it first identified and what it gave (the
- * email as given, and the name unless none was given this time); a token's `verifiedUntil`
- * extends its verification to then, never shortens it (`greatest` ignores a null). Returns the
- * row as it is now. A statement to continue with: the identify runs it with its contact's
- * upsert. The caller holds the visitor's lock.
+ * Binds the visitor to its contact, marking when it first identified and last visited, and
+ * what it gave (the email as given, and the name unless none was given this time); a token's
+ * `verifiedUntil` extends its verification to then, never shortens it (`greatest` ignores a
+ * null). Returns the row as it is now. A statement to continue with: an identify runs it with
+ * its contact's upsert. The caller holds the visitor's lock.
  */
 export function visitorBinding(db: Kysely<Database>, args: Arguments<VisitorBinding>) {
   return db
@@ -154,13 +183,38 @@ export function visitorBinding(db: Kysely<Database>, args: Arguments<VisitorBind
     .set({
       contact_id: args.contactId,
       identified_at: sql`coalesce(identified_at, now())`,
-      identity_verified: args.verified,
+      last_seen_at: sql`now()`,
+      identity_verified: sql<boolean>`identity_verified or ${args.verified}`,
       identity_verified_until: sql<Date | null>`greatest(identity_verified_until, ${args.verifiedUntil}::timestamptz)`,
       given_email: args.givenEmail,
       given_name: sql<string | null>`coalesce(${args.givenName}::text, visitors.given_name)`,
     })
     .where('id', '=', args.visitorId)
     .returningAll();
+}
+
+/**
+ * The active visitor of this credential, if it is bound to the contact of this email key,
+ * locked until the transaction ends: a join whose identify only repeats the one before.
+ */
+export function boundVisitorLock(
+  db: Kysely<Database>,
+  args: Arguments<{ workspaceId: string; credentialHash: string; emailNormalized: string }>,
+) {
+  return db
+    .selectFrom('visitors')
+    .innerJoin('contacts', 'contacts.id', 'visitors.contact_id')
+    .select(['visitors.id', 'contacts.id as contact_id'])
+    .where('visitors.workspace_id', '=', args.workspaceId)
+    .where('visitors.credential_hash', '=', args.credentialHash)
+    .where('visitors.ended_at', 'is', null)
+    .where('contacts.email_normalized', '=', args.emailNormalized)
+    .forUpdate('visitors');
+}
+
+/** How a visitorId is stored: its digest, so the table never holds the credential itself. */
+export function credentialHashOf(visitorCredential: string): string {
+  return secretDigest(visitorCredential.toLowerCase());
 }
 
 /**
