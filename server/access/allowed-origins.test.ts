@@ -195,6 +195,31 @@ describe('a join under allowed origins', () => {
     expect(await workspaceState(server, site.id)).toEqual(before);
   });
 
+  it('of a returning visitor, anonymous or identified, from an origin not on the list is refused and records no visit', async () => {
+    const site = await server.createWorkspace();
+    const agent = await server.createAgent(site.id);
+    await setOrigins(agent.token, ['https://app.example.com']);
+    const page = { origin: 'https://app.example.com' };
+    const anonymous = { siteId: site.siteId, visitorId: newVisitorId() };
+    const identified = { siteId: site.siteId, visitorId: newVisitorId(), email: 'j@example.com' };
+    for (const join of [anonymous, identified]) {
+      const socket = await server.join(join, page);
+      await socket.joined;
+      await socket.dispose();
+    }
+    const before = await workspaceState(server, site.id);
+
+    for (const join of [anonymous, identified]) {
+      const socket = await server.join(join, { origin: 'https://evil.example' });
+      expect(await socket.closed).toEqual({
+        code: CloseCode.Forbidden,
+        reason: ForbiddenReason.OriginNotAllowed,
+      });
+    }
+    expect(await workspaceState(server, site.id)).toEqual(before);
+    for (const join of [anonymous, identified]) await (await server.join(join, page)).joined;
+  });
+
   it('from a listed origin, or without Origin (not a browser), is admitted', async () => {
     const site = await server.createWorkspace();
     const agent = await server.createAgent(site.id);

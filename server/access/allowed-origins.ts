@@ -1,5 +1,6 @@
 // Which pages may join as a workspace's visitors: the workspace's allowed origins, checked
 // against the `Origin` header of the socket's upgrade request.
+import { type Expression, type RawBuilder, sql } from 'kysely';
 import { badUserInput } from '../errors.ts';
 
 /** The most origins a workspace may list. */
@@ -39,9 +40,27 @@ export function parseAllowedOrigins(raw: readonly string[], field: string): stri
  * such a client could send any header it likes, so refusing it would prove nothing).
  */
 export function isOriginAllowed(allowed: readonly string[], origin: string | null): boolean {
-  if (allowed.length === 0 || origin === null) return true;
-  const normalized = parseOrigin(origin);
-  return normalized !== null && allowed.includes(normalized);
+  const key = originKey(origin);
+  return allowed.length === 0 || key === null || allowed.includes(key);
+}
+
+/**
+ * An `Origin` header as the allowed origins list it: null without one, and the empty string,
+ * which no list holds, when it is no origin.
+ */
+export function originKey(origin: string | null): string | null {
+  return origin === null ? null : (parseOrigin(origin) ?? '');
+}
+
+/**
+ * {@link isOriginAllowed} in SQL, for a statement that reads the workspace and writes only if
+ * the page may join: `key` is the header's {@link originKey}.
+ */
+export function admitsOrigin(
+  allowedOrigins: Expression<string[]>,
+  key: Expression<string | null>,
+): RawBuilder<boolean> {
+  return sql<boolean>`(cardinality(${allowedOrigins}) = 0 or ${key}::text is null or ${key}::text = any(${allowedOrigins}))`;
 }
 
 /** The serialised origin of `value`, or null when it is not an http(s) origin. */

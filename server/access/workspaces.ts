@@ -1,7 +1,9 @@
 // Owns the table `workspaces`: every read and write of it is here.
-import type { Db, Executor, WorkspaceRow } from '../db/database.ts';
+import type { Kysely } from 'kysely';
+import type { Database, Db, Executor, WorkspaceRow } from '../db/database.ts';
 import { type Arguments, prepared } from '../db/prepared.ts';
 import { insertIdentitySecret } from '../identity/identity-secrets.ts';
+import { admitsOrigin } from './allowed-origins.ts';
 import { insertApiKey } from './api-keys.ts';
 import type { SecretBox } from './secret-box.ts';
 import { randomToken } from './secrets.ts';
@@ -45,6 +47,22 @@ const workspaceBySiteIdStatement = prepared(
 const workspaceStatement = prepared('sonny_workspace', (db, args: Arguments<{ id: string }>) =>
   db.selectFrom('workspaces').selectAll().where('id', '=', args.id),
 );
+
+/**
+ * The workspace of this siteId as a join reads it, with `admits`: whether the page whose
+ * `Origin` has this {@link originKey} may join (see {@link isOriginAllowed}). For a statement
+ * that goes on to resume the visitor only when it may.
+ */
+export function joiningWorkspace(
+  db: Kysely<Database>,
+  args: Arguments<{ siteId: string; originKey: string | null }>,
+) {
+  return db
+    .selectFrom('workspaces')
+    .selectAll()
+    .select((eb) => admitsOrigin(eb.ref('allowed_origins'), args.originKey).as('admits'))
+    .where('site_id', '=', args.siteId);
+}
 
 export async function findWorkspaceBySiteId(
   db: Executor,

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { ErrorCode } from '../../protocol/index.ts';
 import type { SecretBox } from '../access/secret-box.ts';
-import { findWorkspace } from '../access/workspaces.ts';
+import { findWorkspace, joiningWorkspace } from '../access/workspaces.ts';
 import { conversationLinking } from '../conversations/conversations.ts';
 import type { DomainEventPublisher } from '../conversations/events.ts';
 import { appendInboxEvent, type InboxEventAppended } from '../conversations/inbox-events.ts';
@@ -21,11 +21,15 @@ import type { EmailAddress } from './identity-input.ts';
 import { type VerifiedIdentityClaims, verifyIdentityToken } from './identity-tokens.ts';
 import {
   boundVisitorLock,
-  credentialHashOf,
   type IdentifyingVisitor,
   isVerifiedAt,
+  type JoinStart,
   lockVisitorForIdentify,
   ownIdentity,
+  type ResumeArguments,
+  type ResumedJoin,
+  resumeArguments,
+  resumedJoin,
   toVisitor,
   type VisitorModel,
   type VisitorRef,
@@ -272,10 +276,8 @@ const identifyStatement = prepared('sonny_identify', (db, args: Arguments<Identi
     ),
 );
 
-/** What a repeated identify gives: the visitor's credential and the identity it gave again. */
-interface RepeatedIdentify {
-  readonly workspaceId: string;
-  readonly credentialHash: string;
+/** What a repeated identify gives: where the join comes from, and the identity again. */
+interface RepeatedIdentify extends ResumeArguments {
   readonly email: string;
   readonly emailNormalized: string;
   readonly name: string | null;
@@ -285,7 +287,19 @@ const repeatedIdentifyStatement = prepared(
   'sonny_repeated_identify',
   (db, args: Arguments<RepeatedIdentify>) =>
     db
-      .with('visitor', () => boundVisitorLock(db, args))
+      .with('workspace', () => joiningWorkspace(db, args))
+      .with('visitor', (qc) =>
+        boundVisitorLock(db, {
+          workspaceId: qc
+            .selectFrom('workspace')
+            .select('id')
+            .where('admits', '=', true)
+            .where('require_verified_identity', '=', false)
+            .$asScalar(),
+          credentialHash: args.credentialHash,
+          emailNormalized: args.emailNormalized,
+        }),
+      )
       .with('bound', (qc) =>
         visitorBinding(db, {
           visitorId: qc.selectFrom('visitor').select('visitor.id').$asScalar(),
@@ -308,35 +322,37 @@ const repeatedIdentifyStatement = prepared(
           contactId: qc.selectFrom('visitor').select('visitor.contact_id').$asScalar(),
         }),
       )
-      .selectFrom('visitor')
-      .select('visitor.id'),
+      .selectFrom('workspace')
+      .leftJoin('visitor', (join) => join.onTrue())
+      .selectAll('workspace')
+      .select('visitor.id as visitor_id'),
 );
 
 /**
- * The identify of a join that only repeats the one before, as a widget re-sends its identity
- * at every page view: the visitor is active and bound to the contact of this very email, the
- * identify has no token and the workspace does not require one. Such an identify refuses
- * nothing, passes no guard and records no event, so it runs as one statement without a
- * transaction of its own, writing what {@link identifyLockedVisitor} would: the visit, the
- * contact's name and last visit, what the visitor gave, and the linking. Returns the visitor,
- * or null when it is not such a visitor (new, ended, unbound or bound to another contact):
- * then nothing was written, and the caller takes the path that decides.
+ * A join's first statement when it carries an identity without a token: reads the workspace
+ * and, when the page may join, resumes the visitor if its identify only repeats the one
+ * before, as a widget re-sends its identity at every page view: the visitor is active and
+ * bound to the contact of this very email, and the workspace does not require verified
+ * identities. Such an identify refuses nothing, passes no guard and records no event, so it
+ * runs in this one statement without a transaction of its own, writing what
+ * {@link identifyLockedVisitor} would: the visit, the contact's name and last visit, what the
+ * visitor gave, and the linking. No visitor when it is not such a join (a new visitor, an
+ * ended one, an unbound one or one bound to another contact): then nothing was written, and
+ * the caller takes the path that decides.
  */
 export async function repeatIdentify(
   db: Db,
-  workspaceId: string,
-  visitorCredential: string,
-  identity: Identity,
-): Promise<VisitorRef | null> {
-  if (identity.identityToken !== null) return null;
+  start: JoinStart,
+  /** The identity of a join without a token. */
+  identity: Pick<Identity, 'email' | 'name'>,
+): Promise<ResumedJoin> {
   const row = await repeatedIdentifyStatement.first(db, {
-    workspaceId,
-    credentialHash: credentialHashOf(visitorCredential),
+    ...resumeArguments(start),
     email: identity.email.display,
     emailNormalized: identity.email.normalized,
     name: identity.name,
   });
-  return row === undefined ? null : { id: row.id, workspaceId };
+  return resumedJoin(row);
 }
 
 /**

@@ -14,7 +14,12 @@ import {
   repeatIdentify,
 } from './identify.ts';
 import { parseEmail, parseName } from './identity-input.ts';
-import { resumeVisitor, upsertJoiningVisitor, type VisitorRef } from './visitors.ts';
+import {
+  type ResumedJoin,
+  resumeVisitor,
+  upsertJoiningVisitor,
+  type VisitorRef,
+} from './visitors.ts';
 
 /** Why a join was refused; the transport decides how to tell the client. */
 export type JoinRefusal =
@@ -47,7 +52,8 @@ export interface JoinTransport {
 /**
  * Admits a widget's socket: validates the join payload and the page's origin, creates or
  * resumes the visitor and, when the join carries an identity, identifies it, all in one unit
- * of work. A refused join writes and publishes nothing.
+ * of work (a returning visitor's join that decides nothing, in one statement: see
+ * {@link startJoin}). A refused join writes and publishes nothing.
  */
 export async function joinVisitor(
   db: Db,
@@ -61,23 +67,30 @@ export async function joinVisitor(
   if (!isUuid(request.visitorId)) return refused({ kind: 'malformed-visitor-id' });
   // No site has an id with a NUL, a lone surrogate or 50,000 characters: none is looked up.
   if (unacceptableString(request.siteId) !== null) return refused({ kind: 'unknown-site' });
-  const workspace = await findWorkspaceBySiteId(db, request.siteId);
+  // Read first, refused only after the site and the origin were checked: a join is answered
+  // in that order.
+  let identity: Identity | null = null;
+  let badIdentity: SonnyError | null = null;
+  try {
+    identity = readIdentity(request);
+  } catch (error) {
+    if (!(error instanceof SonnyError)) throw error;
+    badIdentity = error;
+  }
+  const { workspace, visitor: resumed } =
+    badIdentity === null
+      ? await startJoin(db, request, identity, options.origin)
+      : { workspace: await findWorkspaceBySiteId(db, request.siteId), visitor: null };
   if (workspace === undefined) return refused({ kind: 'unknown-site' });
   if (!isOriginAllowed(workspace.allowed_origins, options.origin)) {
     return refused({ kind: 'origin-not-allowed' });
   }
+  if (badIdentity !== null) return refused({ kind: 'identity-rejected', code: badIdentity.code });
+  if (resumed !== null) {
+    return { accepted: true, visitor: resumed, identified: identity && 'unverified' };
+  }
 
   try {
-    const identity = readIdentity(request);
-    // Most joins are a returning visitor's next page view, which decides nothing: one
-    // statement, no transaction. Anything else (nothing written then) takes the unit of work.
-    if (identity === null) {
-      const visitor = await resumeVisitor(db, workspace.id, request.visitorId);
-      if (visitor !== null) return { accepted: true, visitor, identified: null };
-    } else if (!workspace.require_verified_identity) {
-      const visitor = await repeatIdentify(db, workspace.id, request.visitorId, identity);
-      if (visitor !== null) return { accepted: true, visitor, identified: 'unverified' };
-    }
     return await runUnitOfWork(db, publisher, async (work) => {
       const visitor = await upsertJoiningVisitor(work.trx, workspace.id, request.visitorId);
       if (visitor.ended_at !== null) throw new VisitorEnded();
@@ -100,6 +113,24 @@ export async function joinVisitor(
     }
     throw error;
   }
+}
+
+/**
+ * The join's first statement. Most joins are a returning visitor's next page view, which
+ * decides nothing: the statement reads the workspace and, when the page may join, resumes the
+ * visitor, anonymous or repeating the identity it is bound to, without a transaction. With
+ * an identity token there is always something to decide: the workspace only is read.
+ */
+async function startJoin(
+  db: Db,
+  request: JoinRequest,
+  identity: Identity | null,
+  origin: string | null,
+): Promise<ResumedJoin> {
+  const start = { siteId: request.siteId, origin, visitorCredential: request.visitorId };
+  if (identity === null) return resumeVisitor(db, start);
+  if (identity.identityToken === null) return repeatIdentify(db, start, identity);
+  return { workspace: await findWorkspaceBySiteId(db, request.siteId), visitor: null };
 }
 
 /** The checks of an identify, and one before a join creates a visitor (in its unit of work). */

@@ -2,8 +2,10 @@
 // for the email and name a visitor identified with.
 import { type Kysely, sql } from 'kysely';
 import { ErrorCode } from '../../protocol/index.ts';
+import { originKey } from '../access/allowed-origins.ts';
 import { secretDigest } from '../access/secrets.ts';
-import type { Database, Executor, Transaction, VisitorRow } from '../db/database.ts';
+import { joiningWorkspace } from '../access/workspaces.ts';
+import type { Database, Executor, Transaction, VisitorRow, WorkspaceRow } from '../db/database.ts';
 import { type KeysetWindow, microsOf, type Positioned, readWindow } from '../db/keyset.ts';
 import { type Arguments, prepared } from '../db/prepared.ts';
 import { SonnyError } from '../errors.ts';
@@ -66,33 +68,83 @@ export async function upsertJoiningVisitor(
   });
 }
 
+/** Where a join comes from: the site it names, its page's `Origin`, its visitorId. */
+export interface JoinStart {
+  readonly siteId: string;
+  readonly origin: string | null;
+  readonly visitorCredential: string;
+}
+
+/** What a join's first statement found: the workspace, and the visitor if it resumed it. */
+export interface ResumedJoin {
+  /** The workspace of the siteId; undefined for an unknown one. */
+  readonly workspace: WorkspaceRow | undefined;
+  /** The visitor, resumed; null when the statement wrote nothing. */
+  readonly visitor: VisitorRef | null;
+}
+
+/** The arguments of a statement that reads a join's workspace and resumes its visitor. */
+export interface ResumeArguments {
+  readonly siteId: string;
+  readonly originKey: string | null;
+  readonly credentialHash: string;
+}
+
+/** A {@link JoinStart} as a resuming statement takes it. */
+export function resumeArguments(start: JoinStart): ResumeArguments {
+  return {
+    siteId: start.siteId,
+    originKey: originKey(start.origin),
+    credentialHash: credentialHashOf(start.visitorCredential),
+  };
+}
+
+/** The {@link ResumedJoin} of a resuming statement's row. */
+export function resumedJoin(
+  row:
+    | (WorkspaceRow & { readonly admits: boolean; readonly visitor_id: string | null })
+    | undefined,
+): ResumedJoin {
+  if (row === undefined) return { workspace: undefined, visitor: null };
+  const { admits: _admits, visitor_id, ...workspace } = row;
+  return {
+    workspace,
+    visitor: visitor_id === null ? null : { id: visitor_id, workspaceId: workspace.id },
+  };
+}
+
 const resumeVisitorStatement = prepared(
   'sonny_resume_visitor',
-  (db, args: Arguments<{ workspaceId: string; credentialHash: string }>) =>
+  (db, args: Arguments<ResumeArguments>) =>
     db
-      .updateTable('visitors')
-      .set({ last_seen_at: sql`now()` })
-      .where('workspace_id', '=', args.workspaceId)
-      .where('credential_hash', '=', args.credentialHash)
-      .where('ended_at', 'is', null)
-      .returning('id'),
+      .with('workspace', () => joiningWorkspace(db, args))
+      .with('resumed', (qc) =>
+        db
+          .updateTable('visitors')
+          .set({ last_seen_at: sql`now()` })
+          .where(
+            'workspace_id',
+            '=',
+            qc.selectFrom('workspace').select('id').where('admits', '=', true).$asScalar(),
+          )
+          .where('credential_hash', '=', args.credentialHash)
+          .where('ended_at', 'is', null)
+          .returning('id'),
+      )
+      .selectFrom('workspace')
+      .leftJoin('resumed', (join) => join.onTrue())
+      .selectAll('workspace')
+      .select('resumed.id as visitor_id'),
 );
 
 /**
- * Resumes the active visitor of this credential, touching `last_seen_at` as
- * {@link upsertJoiningVisitor} does: one statement, for a join with nothing to decide. Null
- * when there is none (a new visitor, or an ended one), and then nothing was written.
+ * Reads the join's workspace and, when it admits the page, resumes the active visitor of the
+ * credential, touching `last_seen_at` as {@link upsertJoiningVisitor} does: one statement,
+ * for a join with nothing to decide. No visitor when there is none to resume (a new one, or
+ * an ended one) or the page may not join; then nothing was written.
  */
-export async function resumeVisitor(
-  db: Executor,
-  workspaceId: string,
-  visitorCredential: string,
-): Promise<VisitorRef | null> {
-  const row = await resumeVisitorStatement.first(db, {
-    workspaceId,
-    credentialHash: credentialHashOf(visitorCredential),
-  });
-  return row === undefined ? null : { id: row.id, workspaceId };
+export async function resumeVisitor(db: Executor, start: JoinStart): Promise<ResumedJoin> {
+  return resumedJoin(await resumeVisitorStatement.first(db, resumeArguments(start)));
 }
 
 const lockVisitorForIdentifyStatement = prepared(
