@@ -153,7 +153,7 @@ describe('cost', () => {
     const { socket, token } = await agent();
     // Per alias: 1 + first × (edges, node, 200 messages × 3 fields).
     const query = (first: string) =>
-      `query ${first === '$first' ? '($first: Int)' : ''} { ${['a', 'b', 'c', 'd'].map((alias) => `${alias}: conversations(first: ${first}) { edges { node { messages { id body } } } }`).join(' ')} }`;
+      `query ${first === '$first' ? '($first: Int)' : ''} { ${['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'].map((alias) => `${alias}: conversations(first: ${first}) { edges { node { messages { id body } } } }`).join(' ')} }`;
     expect((await answer(socket, query('10'))).errors).toBeUndefined();
     expectRefused(await answer(socket, query('100')), 'cost', QUERY_LIMITS.cost);
     // The estimate reads each request's variables: one document, three answers.

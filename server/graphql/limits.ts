@@ -25,10 +25,11 @@ export const QUERY_LIMITS = {
   tokens: 1000,
   /**
    * The estimated cost ({@link estimateCost}) of an agent's, an API key's or an anonymous
-   * caller's operation: the standard introspection query costs about 105,000; the inbox's
-   * heaviest document 2,500.
+   * caller's operation: the standard introspection query costs about 274,000 (its estimate
+   * grows faster than the schema: each new type and field multiplies through the nesting);
+   * the inbox's heaviest document 2,500.
    */
-  cost: 200_000,
+  cost: 400_000,
   /**
    * The estimated cost of an operation on a visitor's socket: the widget's heaviest document
    * (its `visitor` query, about 28,000) some three times over.
